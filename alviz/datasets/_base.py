@@ -1,0 +1,133 @@
+"""The :class:`Dataset` container and its card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["UNLABELED", "Card", "Dataset"]
+
+#: Label value of a training row that has no label yet (a person may give one).
+UNLABELED = -1
+
+
+@dataclass(frozen=True)
+class Card:
+    """A short description of a dataset: what it shows, where it comes from.
+
+    Attributes
+    ----------
+    title : str
+        Human-readable name.
+    shows : str
+        What the dataset is meant to show a learner.
+    source : str
+        Where the data comes from (generator, paper, URL).
+    license : str
+        Licence of the data.
+    size : str
+        Sizes as text, filled in by :class:`Dataset`.
+    """
+
+    title: str
+    shows: str
+    source: str
+    license: str
+    size: str = ""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.title}\n  shows:   {self.shows}\n  size:    {self.size}\n"
+            f"  source:  {self.source}\n  licence: {self.license}"
+        )
+
+
+@dataclass
+class Dataset:
+    """Everything alviz needs to run active learning on some data.
+
+    Attributes
+    ----------
+    name : str
+        Registry name or a user-given name.
+    X : ndarray of shape (n_samples, n_features)
+        Training pool features, float32 or float64, finite.
+    y : ndarray of shape (n_samples,)
+        Class indices ``0..n_classes-1`` (``UNLABELED`` = -1 where no label is
+        known) for classification; float targets for regression.
+    X_test, y_test : ndarray of shape (n_test, n_features), (n_test,)
+        Held-out split used for metrics. May have zero rows.
+    classes : ndarray of shape (n_classes,)
+        Display names of the classes (empty for regression).
+    X2d : ndarray of shape (n_samples, 2)
+        Display embedding of ``X`` (``X`` itself for 2-D data).
+    X2d_test : ndarray of shape (n_test, 2)
+        Display embedding of ``X_test``.
+    task : {"classification", "regression"}
+    card : Card
+    groups : ndarray of shape (n_samples,) or None
+        A sensitive attribute or subgroup id per training row.
+    groups_test : ndarray of shape (n_test,) or None
+    raw : sequence or None
+        The raw items behind each training row (texts, images) for display.
+    feature_names : list of str
+    embedding : object or None
+        A fitted transformer with ``transform`` (and ``inverse_transform``
+        where it exists) mapping features to ``X2d``; None when ``X2d is X``.
+    meta : dict
+        Anything else (generator parameters, subsampling notes).
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    classes: np.ndarray
+    X2d: np.ndarray
+    X2d_test: np.ndarray
+    task: str
+    card: Card
+    groups: np.ndarray | None = None
+    groups_test: np.ndarray | None = None
+    raw: Any = None
+    feature_names: list[str] = field(default_factory=list)
+    embedding: Any = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def n_samples(self) -> int:
+        """Number of rows in the training pool."""
+        return int(self.X.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        """Number of feature columns."""
+        return int(self.X.shape[1])
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes (0 for regression)."""
+        return len(self.classes)
+
+    @property
+    def is_labeled(self) -> np.ndarray:
+        """Boolean mask of shape (n_samples,): which rows carry a known label."""
+        if self.task == "regression":
+            return np.isfinite(self.y)
+        return self.y != UNLABELED
+
+    def embed(self, X: np.ndarray) -> np.ndarray:
+        """Map features of shape (n, n_features) to display coordinates (n, 2)."""
+        if self.embedding is None:
+            return np.asarray(X)[:, :2]
+        return self.embedding.transform(X)
+
+    def __repr__(self) -> str:
+        kind = f"{self.n_classes} classes" if self.task == "classification" else "regression"
+        return (
+            f"Dataset({self.name!r}: {self.n_samples} train x {self.n_features} features, "
+            f"{self.X_test.shape[0]} test, {kind})"
+        )
