@@ -1,0 +1,204 @@
+"""Split conformal prediction sets for classification (LAC and APS scores)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import check_labels, check_probs, check_random_state
+from ._checks import check_probs_labels
+
+__all__ = ["SplitConformal"]
+
+_METHODS = ("lac", "aps")
+
+
+def _aps_cumulative(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mass of the classes ranked strictly above each class, and each class's own mass.
+
+    Classes are ranked by decreasing probability, ties by class index, so the
+    ranking is a fixed total order and every class gets one well-defined score.
+    """
+    order = np.argsort(-p, axis=1, kind="stable")
+    sorted_p = np.take_along_axis(p, order, axis=1)
+    above_sorted = np.cumsum(sorted_p, axis=1) - sorted_p
+    above = np.empty_like(above_sorted)
+    np.put_along_axis(above, order, above_sorted, axis=1)
+    return above, p
+
+
+class SplitConformal(BaseEstimator):
+    """Prediction sets with a distribution-free coverage guarantee.
+
+    Calibrated on held-out ``(probs, y)`` exchangeable with the test data, the
+    sets contain the true label with probability at least ``1 - alpha``,
+    marginally over calibration and test data, whatever the model
+    (Vovk et al. 2005; Angelopoulos & Bates 2021, "A Gentle Introduction").
+
+    Parameters
+    ----------
+    alpha : float
+        Target miscoverage, in (0, 1): ``alpha=0.1`` aims at 90 % coverage.
+    method : {"lac", "aps"}
+        Conformity score. ``"lac"`` (Sadinle et al. 2019): ``1 - p(y)``; the
+        smallest sets on average, but it may return empty sets.
+        ``"aps"`` (Romano et al. 2020): the mass of the classes ranked at or above
+        ``y``; sets adapt to how hard a sample is and are never empty.
+    randomized : bool
+        APS only. ``False`` (default): deterministic sets, which include the class
+        that crosses the threshold, so coverage is conservative (at least
+        ``1 - alpha``, often a little more). ``True``: the class's own mass is
+        multiplied by a uniform draw, as in Romano et al., which gives coverage
+        close to exactly ``1 - alpha`` and smaller sets, but sets depend on ``seed``
+        and may be empty.
+    seed : None, int or numpy.random.Generator
+        Randomness of ``randomized=True``; the same seed gives the same sets.
+
+    Attributes
+    ----------
+    threshold_ : float
+        The conformal quantile of the calibration scores (``inf`` when the
+        calibration set is too small for ``alpha``: then every set is full).
+    n_calibration_ : int
+        Number of calibration samples.
+    n_classes_ : int
+        Number of classes.
+    """
+
+    def __init__(
+        self, alpha: float = 0.1, method: str = "lac", randomized: bool = False, seed=None
+    ):
+        self.alpha = alpha
+        self.method = method
+        self.randomized = randomized
+        self.seed = seed
+
+    def _check_params(self):
+        if not isinstance(self.alpha, float | int) or not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must be a number in (0, 1), e.g. 0.1; got {self.alpha!r}.")
+        if self.method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}; got {self.method!r}.")
+        if self.randomized and self.method != "aps":
+            raise ValueError("randomized=True applies to method='aps' only.")
+
+    def _scores(self, p: np.ndarray, u: np.ndarray | None) -> np.ndarray:
+        """Non-conformity score of every (sample, class), shape (n_samples, n_classes)."""
+        if self.method == "lac":
+            return 1.0 - p
+        above, own = _aps_cumulative(p)
+        return above + (own if u is None else u[:, None] * own)
+
+    def _uniform(self, rng, n: int) -> np.ndarray | None:
+        return rng.random(n) if self.randomized else None
+
+    def fit(self, probs_cal, y_cal):
+        """Compute the conformal threshold from held-out data.
+
+        Parameters
+        ----------
+        probs_cal : array-like of shape (n_samples, n_classes)
+            Predicted probabilities on calibration data the model was not trained on.
+        y_cal : array-like of shape (n_samples,)
+            Their true class indices.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        p, y = check_probs_labels(probs_cal, y_cal, "probs_cal")
+        p = p.astype(np.float64)
+        rng = check_random_state(self.seed)
+        n = len(y)
+        scores = self._scores(p, self._uniform(rng, n))[np.arange(n), y]
+        # The ceil((n + 1)(1 - alpha))-th smallest score: the finite-sample correction.
+        k = math.ceil((n + 1) * (1 - self.alpha))
+        self.threshold_ = float(np.inf if k > n else np.partition(scores, k - 1)[k - 1])
+        self.n_calibration_ = n
+        self.n_classes_ = p.shape[1]
+        # Test-time draws continue the same stream, so fit + predict is reproducible.
+        self._rng = rng
+        return self
+
+    def calibrate(self, probs_cal, y_cal):
+        """Alias of :meth:`fit`."""
+        return self.fit(probs_cal, y_cal)
+
+    def predict_sets(self, probs) -> np.ndarray:
+        """Prediction sets as a boolean mask.
+
+        Parameters
+        ----------
+        probs : array-like of shape (n_samples, n_classes)
+            Predicted probabilities on test data.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_samples, n_classes)
+            ``sets[i, k]`` is True when class ``k`` is in sample ``i``'s set.
+        """
+        check_is_fitted(self, "threshold_")
+        p = check_probs(probs).astype(np.float64)
+        if p.shape[1] != self.n_classes_:
+            raise ValueError(
+                f"probs has {p.shape[1]} classes but the calibration data had {self.n_classes_}."
+            )
+        return self._scores(p, self._uniform(self._rng, len(p))) <= self.threshold_
+
+    @staticmethod
+    def set_sizes(sets) -> np.ndarray:
+        """Number of classes in each set.
+
+        Parameters
+        ----------
+        sets : array-like of bool, shape (n_samples, n_classes)
+            From :meth:`predict_sets`.
+
+        Returns
+        -------
+        ndarray of int, shape (n_samples,)
+        """
+        return _check_sets(sets).sum(axis=1)
+
+    @staticmethod
+    def coverage(sets, y) -> float:
+        """Fraction of samples whose set contains the true label.
+
+        Parameters
+        ----------
+        sets : array-like of bool, shape (n_samples, n_classes)
+            From :meth:`predict_sets`.
+        y : array-like of shape (n_samples,)
+            True class indices.
+
+        Returns
+        -------
+        float
+            Empirical coverage in [0, 1]; compare with ``1 - alpha``.
+        """
+        s = _check_sets(sets)
+        y = check_labels(y, n_samples=s.shape[0])
+        if len(y) == 0:
+            return float("nan")
+        if y.min() < 0 or y.max() >= s.shape[1]:
+            raise ValueError(
+                f"y must hold class indices in [0, {s.shape[1] - 1}]; got [{y.min()}, {y.max()}]."
+            )
+        return float(s[np.arange(len(y)), y].mean())
+
+
+def _check_sets(sets) -> np.ndarray:
+    s = np.asarray(sets)
+    if s.dtype != bool:
+        raise TypeError(
+            f"sets must be a boolean mask of shape (n_samples, n_classes); got dtype {s.dtype}. "
+            f"Pass the output of SplitConformal.predict_sets(probs), not the probabilities."
+        )
+    if s.ndim != 2:
+        raise ValueError(
+            f"sets must be a 2-D boolean mask of shape (n_samples, n_classes); got shape {s.shape}."
+        )
+    return s
