@@ -70,11 +70,20 @@ class NoisyOracle(Oracle):
 
     def answer(self, indices, y_true, rng):
         """True labels passed through the noise transition, drawn with ``rng``."""
+        if np.asarray(y_true).dtype.kind == "f":
+            raise ValueError(
+                "the noisy oracle flips class labels; for regression targets use "
+                "oracle='simulated' (or a custom Oracle that adds noise)."
+            )
         y = np.asarray(y_true)[indices]
         n_classes = int(np.max(y_true)) + 1
         T = self.transition(n_classes)
         u = rng.random(len(y))
-        return (u[:, None] > np.cumsum(T[y], axis=1)).sum(axis=1).astype(np.int64)
+        known = y >= 0  # rows without ground truth stay unanswered (-1): a person labels them
+        out = np.full(len(y), -1, dtype=np.int64)
+        drawn = (u[known, None] > np.cumsum(T[y[known]], axis=1)).sum(axis=1)
+        out[known] = np.minimum(drawn, n_classes - 1)  # cumsum may end a hair below 1
+        return out
 
 
 class HumanOracle(Oracle):
@@ -83,7 +92,9 @@ class HumanOracle(Oracle):
     name = "human"
 
     def answer(self, indices, y_true, rng):
-        """No answer yet: -1 for every index."""
+        """No answer yet: -1 for every index (NaN for regression targets)."""
+        if np.asarray(y_true).dtype.kind == "f":
+            return np.full(len(indices), np.nan)
         return np.full(len(indices), -1, dtype=np.int64)
 
 

@@ -62,7 +62,7 @@ def test_one_class_labeled_falls_back_to_random_with_a_note(moons):
     s = al.Session(moons, initial=0, seed=0)
     s.label(int(np.flatnonzero(moons.y == 0)[0]), 0)
     q = s.step()
-    assert "Fewer than two classes" in s.history[-1].note
+    assert "Too few labels" in s.history[-1].note
     assert q.shape == (1,)
 
 
