@@ -6,8 +6,30 @@
 (150, 2)
 """
 
-from . import toy  # noqa: F401  (registers the toy worlds)
+from . import concepts, idx, real, regression, toy  # noqa: F401  (register the datasets)
 from ._base import UNLABELED, Card, Dataset
-from ._registry import card, load, names, register
+from ._registry import card, cards_markdown, load, names, register
+from .concepts import in_box
+from .idx import read_idx, write_idx
+from .images import from_images
+from .tabular import from_arrays, from_csv, from_dataframe
+from .text import from_texts
 
-__all__ = ["UNLABELED", "Card", "Dataset", "card", "load", "names", "register"]
+__all__ = [
+    "UNLABELED",
+    "Card",
+    "Dataset",
+    "card",
+    "cards_markdown",
+    "from_arrays",
+    "from_csv",
+    "from_dataframe",
+    "from_images",
+    "from_texts",
+    "in_box",
+    "load",
+    "names",
+    "read_idx",
+    "register",
+    "write_idx",
+]

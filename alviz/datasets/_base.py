@@ -76,8 +76,21 @@ class Dataset:
     embedding : object or None
         A fitted transformer with ``transform`` (and ``inverse_transform``
         where it exists) mapping features to ``X2d``; None when ``X2d is X``.
+        PCA (the default for more than two features) has ``inverse_transform``,
+        so maps can be drawn over the display plane; t-SNE has none.
     meta : dict
-        Anything else (generator parameters, subsampling notes).
+        Anything else (generator parameters, regions of concept worlds, the
+        registry reference stamped by :func:`alviz.datasets.load`).
+    raw_test : sequence or None
+        The raw items behind each test row.
+    source_index, source_index_test : ndarray of shape (n_samples,), (n_test,) or None
+        Row numbers in the source the loader read (a CSV's data rows, a
+        generator's output, a folder's sorted file list), so a row can be
+        traced back; train and test never share one.
+    preprocessor : object or None
+        The fitted transformer (scaler, encoder, TF-IDF) that turned source
+        rows into ``X``; fitted on the training part only. None when ``X`` is
+        the source itself.
     """
 
     name: str
@@ -96,6 +109,10 @@ class Dataset:
     feature_names: list[str] = field(default_factory=list)
     embedding: Any = None
     meta: dict = field(default_factory=dict)
+    raw_test: Any = None
+    source_index: np.ndarray | None = None
+    source_index_test: np.ndarray | None = None
+    preprocessor: Any = None
 
     @property
     def n_samples(self) -> int:
@@ -124,6 +141,65 @@ class Dataset:
         if self.embedding is None:
             return np.asarray(X)[:, :2]
         return self.embedding.transform(X)
+
+    def display_indices(
+        self, max_points: int = 5000, seed: int = 0, include=None, split: str = "train"
+    ) -> tuple[np.ndarray, str]:
+        """Which rows a display should draw: all of them, or a seeded subsample.
+
+        Scatter plots of a million points are slow and unreadable, so displays
+        draw at most ``max_points`` rows and say so with the returned note.
+
+        Parameters
+        ----------
+        max_points : int
+            Most rows to draw.
+        seed : int
+            Seed of the subsample: the same seed draws the same rows.
+        include : array-like of int, optional
+            Rows that must be drawn whatever the subsample (labelled or just
+            queried points); they count towards ``max_points`` and are all
+            kept even when there are more of them.
+        split : {"train", "test"}
+            Draw from the pool (``X2d``) or the test split (``X2d_test``).
+
+        Returns
+        -------
+        indices : ndarray of shape (n_drawn,)
+            Ascending row indices into ``X2d`` (or ``X2d_test``).
+        note : str
+            Empty when every row is drawn; otherwise a sentence saying how
+            many rows of how many are shown, for a figure's caption.
+        """
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test'; got {split!r}.")
+        if isinstance(max_points, bool) or not isinstance(max_points, int | np.integer):
+            raise TypeError(f"max_points must be an int; got {type(max_points).__name__}.")
+        if max_points < 1:
+            raise ValueError(f"max_points must be at least 1; got {max_points}.")
+        n = self.n_samples if split == "train" else int(self.X_test.shape[0])
+        if n <= max_points:
+            return np.arange(n), ""
+        keep = np.zeros(n, dtype=bool)
+        if include is not None:
+            inc = np.asarray(include, dtype=np.int64).ravel()
+            if inc.size and (inc.min() < 0 or inc.max() >= n):
+                raise ValueError(
+                    f"include must hold row indices in [0, {n}); got values in "
+                    f"[{inc.min()}, {inc.max()}]."
+                )
+            keep[inc] = True
+        n_more = max_points - int(keep.sum())
+        if n_more > 0:
+            rest = np.flatnonzero(~keep)
+            keep[np.random.default_rng(seed).choice(rest, size=n_more, replace=False)] = True
+        idx = np.flatnonzero(keep)
+        what = "pool" if split == "train" else "test"
+        note = (
+            f"Showing {len(idx):,} of {n:,} {what} points (a seeded random subsample, "
+            f"seed={seed}); every point is still used in every computation."
+        )
+        return idx, note
 
     def __repr__(self) -> str:
         kind = f"{self.n_classes} classes" if self.task == "classification" else "regression"

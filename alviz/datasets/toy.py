@@ -1,16 +1,44 @@
-"""Toy 2-D classification worlds, each built to show something."""
+"""Toy 2-D classification worlds, each built to show something.
+
+Every world takes ``n_samples`` (rows before the split), a difficulty knob
+(``noise`` everywhere: more noise, more overlap), ``test_size`` and ``seed``
+(the same seed gives the same points and the same split). The features are
+the display: ``X2d`` is ``X``.
+
+Label noise is not a knob of the worlds: it belongs to whoever answers the
+queries (``Session(..., oracle="noisy", noise=0.1)``). The ``aleatoric``
+world (:mod:`alviz.datasets.concepts`) is the one whose ground truth itself
+is noisy.
+"""
 
 from __future__ import annotations
 
-from sklearn.datasets import make_moons
+import numpy as np
+from sklearn.datasets import make_circles, make_moons
 
 from ._base import Card
 from ._build import build
+from ._params import check_int, check_real, check_seed
 from ._registry import register
+
+__all__ = ["blobs", "circles", "imbalanced", "moons", "spirals", "xor"]
+
+_GENERATED = "BSD-3-Clause (generated data; alviz generator)"
+_LABEL_NOISE = " Label noise: use the noisy oracle (Session(..., oracle='noisy'))."
+
+
+def _common(n_samples, noise, seed, min_samples: int = 8) -> tuple[int, float, int]:
+    return (
+        check_int(n_samples, "n_samples", min_samples),
+        check_real(noise, "noise", 0.0),
+        check_seed(seed),
+    )
+
 
 MOONS = Card(
     title="Two moons",
-    shows="A curved boundary that a linear model cannot follow; queries gather along it.",
+    shows="A curved boundary that a linear model cannot follow; queries gather along it."
+    + _LABEL_NOISE,
     source="sklearn.datasets.make_moons",
     license="BSD-3-Clause (generated data)",
 )
@@ -30,7 +58,12 @@ def moons(n_samples: int = 500, noise: float = 0.2, test_size: float = 0.25, see
         Share of rows held out.
     seed : int
         Seed of the generator and the split.
+
+    Returns
+    -------
+    Dataset
     """
+    n_samples, noise, seed = _common(n_samples, noise, seed)
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return build(
         "moons",
@@ -40,4 +73,272 @@ def moons(n_samples: int = 500, noise: float = 0.2, test_size: float = 0.25, see
         test_size=test_size,
         seed=seed,
         meta={"n_samples": n_samples, "noise": noise},
+    )
+
+
+CIRCLES = Card(
+    title="Two circles",
+    shows="One class inside the other: no straight line separates them; a linear model "
+    "is confidently wrong, a kernel or neural model is not." + _LABEL_NOISE,
+    source="sklearn.datasets.make_circles",
+    license="BSD-3-Clause (generated data)",
+)
+
+
+@register("circles", CIRCLES)
+def circles(
+    n_samples: int = 500,
+    noise: float = 0.1,
+    factor: float = 0.5,
+    test_size: float = 0.25,
+    seed: int = 0,
+):
+    """A small circle of one class inside a large circle of the other.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows before the split.
+    noise : float
+        Standard deviation of Gaussian noise added to the points.
+    factor : float
+        Radius of the inner circle relative to the outer one, in (0, 1);
+        closer to 1 is harder.
+    test_size : float
+        Share of rows held out.
+    seed : int
+        Seed of the generator and the split.
+
+    Returns
+    -------
+    Dataset
+    """
+    n_samples, noise, seed = _common(n_samples, noise, seed)
+    factor = check_real(factor, "factor", 0.0, 1.0, low_open=True, high_open=True)
+    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    return build(
+        "circles",
+        X,
+        y,
+        card=CIRCLES,
+        test_size=test_size,
+        seed=seed,
+        meta={"n_samples": n_samples, "noise": noise, "factor": factor},
+    )
+
+
+BLOBS = Card(
+    title="Gaussian blobs",
+    shows="k classes as round clusters on a circle: multi-class uncertainty, where "
+    "margin and entropy disagree (entropy counts every class, margin only the top two)."
+    + _LABEL_NOISE,
+    source="alviz generator (Gaussian clusters with centres evenly spaced on a circle)",
+    license=_GENERATED,
+)
+
+
+@register("blobs", BLOBS)
+def blobs(
+    n_samples: int = 500,
+    n_classes: int = 3,
+    noise: float = 1.0,
+    test_size: float = 0.25,
+    seed: int = 0,
+):
+    """Round Gaussian clusters, one per class, centred evenly on a circle of radius 3.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows before the split (spread evenly over the classes).
+    n_classes : int
+        Number of clusters/classes, at least 2.
+    noise : float
+        Standard deviation of each cluster; neighbours overlap above about 1.
+    test_size : float
+        Share of rows held out.
+    seed : int
+        Seed of the generator and the split.
+
+    Returns
+    -------
+    Dataset
+    """
+    n_samples, noise, seed = _common(n_samples, noise, seed)
+    n_classes = check_int(n_classes, "n_classes", 2, 26)
+    if n_samples < 4 * n_classes:
+        raise ValueError(
+            f"n_samples={n_samples} is too small for {n_classes} classes; pass at least "
+            f"{4 * n_classes} (four rows per class)."
+        )
+    rng = np.random.default_rng(seed)
+    angle = 2 * np.pi * np.arange(n_classes) / n_classes
+    centres = 3.0 * np.column_stack([np.cos(angle), np.sin(angle)])
+    y = np.arange(n_samples) % n_classes
+    X = centres[y] + noise * rng.standard_normal((n_samples, 2))
+    return build(
+        "blobs",
+        X,
+        y,
+        card=BLOBS,
+        test_size=test_size,
+        seed=seed,
+        meta={"n_samples": n_samples, "noise": noise, "centres": centres.tolist()},
+    )
+
+
+XOR = Card(
+    title="XOR",
+    shows="Four clusters where diagonal ones share a class: no single line helps, and a "
+    "linear model stays at chance however many labels it gets." + _LABEL_NOISE,
+    source="alviz generator (Gaussian clusters at (±1, ±1))",
+    license=_GENERATED,
+)
+
+
+@register("xor", XOR)
+def xor(n_samples: int = 500, noise: float = 0.35, test_size: float = 0.25, seed: int = 0):
+    """Four Gaussian clusters at (±1, ±1); class 1 where the signs differ.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows before the split (spread evenly over the four clusters).
+    noise : float
+        Standard deviation of each cluster; above about 0.6 they merge.
+    test_size : float
+        Share of rows held out.
+    seed : int
+        Seed of the generator and the split.
+
+    Returns
+    -------
+    Dataset
+    """
+    n_samples, noise, seed = _common(n_samples, noise, seed)
+    rng = np.random.default_rng(seed)
+    corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
+    which = np.arange(n_samples) % 4
+    X = corners[which] + noise * rng.standard_normal((n_samples, 2))
+    y = (which >= 2).astype(np.int64)
+    return build("xor", X, y, card=XOR, test_size=test_size, seed=seed, meta={"noise": noise})
+
+
+SPIRALS = Card(
+    title="Spirals",
+    shows="k interleaved spiral arms: a boundary that winds, so a model needs many labels "
+    "placed along it; uncertainty sampling follows the arms outwards." + _LABEL_NOISE,
+    source="alviz generator (Archimedean spiral arms with Gaussian noise)",
+    license=_GENERATED,
+)
+
+
+@register("spirals", SPIRALS)
+def spirals(
+    n_samples: int = 500,
+    n_arms: int = 2,
+    turns: float = 1.25,
+    noise: float = 0.2,
+    test_size: float = 0.25,
+    seed: int = 0,
+):
+    """Interleaved spiral arms, one class per arm.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows before the split (spread evenly over the arms).
+    n_arms : int
+        Number of arms/classes, at least 2.
+    turns : float
+        How many full turns each arm makes; more turns is harder.
+    noise : float
+        Standard deviation of Gaussian noise around each arm.
+    test_size : float
+        Share of rows held out.
+    seed : int
+        Seed of the generator and the split.
+
+    Returns
+    -------
+    Dataset
+    """
+    n_samples, noise, seed = _common(n_samples, noise, seed)
+    n_arms = check_int(n_arms, "n_arms", 2, 12)
+    turns = check_real(turns, "turns", 0.0, 5.0, low_open=True)
+    rng = np.random.default_rng(seed)
+    y = np.arange(n_samples) % n_arms
+    t = np.sqrt(rng.uniform(0.02, 1.0, n_samples))  # sqrt: even density along the arm
+    theta = 2 * np.pi * (turns * t + y / n_arms)
+    X = 3.0 * t[:, None] * np.column_stack([np.cos(theta), np.sin(theta)])
+    X += noise * rng.standard_normal(X.shape)
+    return build(
+        "spirals",
+        X,
+        y,
+        card=SPIRALS,
+        test_size=test_size,
+        seed=seed,
+        meta={"n_arms": n_arms, "turns": turns, "noise": noise},
+    )
+
+
+IMBALANCED = Card(
+    title="Imbalanced classes",
+    shows="A rare class beside a common one: random sampling rarely finds the rare class, "
+    "uncertainty sampling finds its border; accuracy hides the failure, macro-F1 shows it."
+    + _LABEL_NOISE,
+    source="alviz generator (two overlapping Gaussian clusters of unequal size)",
+    license=_GENERATED,
+)
+
+
+@register("imbalanced", IMBALANCED)
+def imbalanced(
+    n_samples: int = 500,
+    minority: float = 0.1,
+    noise: float = 0.8,
+    test_size: float = 0.25,
+    seed: int = 0,
+):
+    """Two Gaussian clusters, class 1 (the minority) holding a share ``minority`` of the rows.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows before the split.
+    minority : float
+        Share of class 1, in (0, 0.5].
+    noise : float
+        Standard deviation of each cluster (centres at (-1, 0) and (1, 0)).
+    test_size : float
+        Share of rows held out (stratified, so both sides keep the ratio).
+    seed : int
+        Seed of the generator and the split.
+
+    Returns
+    -------
+    Dataset
+    """
+    n_samples, noise, seed = _common(n_samples, noise, seed)
+    minority = check_real(minority, "minority", 0.0, 0.5, low_open=True)
+    n_min = round(n_samples * minority)
+    if n_min < 4:
+        raise ValueError(
+            f"minority={minority} of n_samples={n_samples} gives {n_min} minority rows; the "
+            f"stratified split needs at least 4. Raise n_samples or minority."
+        )
+    rng = np.random.default_rng(seed)
+    y = (np.arange(n_samples) < n_min).astype(np.int64)
+    X = np.column_stack([np.where(y == 1, 1.0, -1.0), np.zeros(n_samples)])
+    X += noise * rng.standard_normal(X.shape)
+    perm = rng.permutation(n_samples)  # minority rows not all first in the source order
+    return build(
+        "imbalanced",
+        X[perm],
+        y[perm],
+        card=IMBALANCED,
+        test_size=test_size,
+        seed=seed,
+        meta={"minority": minority, "n_minority": n_min, "noise": noise},
     )

@@ -1,0 +1,83 @@
+"""Checks of loader knobs (sizes, rates, seeds) with messages that say how to fix them."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_choice", "check_int", "check_real", "check_seed", "check_test_size"]
+
+
+def check_int(value, name: str, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as an int after checking it is an integer in ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int; got {value!r} ({type(value).__name__}).")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        raise ValueError(f"{name} must be in [{lo}, {hi}]; got {value}.")
+    return value
+
+
+def check_real(
+    value,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a float after checking it is a finite number in the given range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    bad = not np.isfinite(value)
+    if low is not None:
+        bad |= value <= low if low_open else value < low
+    if high is not None:
+        bad |= value >= high if high_open else value > high
+    if bad:
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        brackets = ("(" if low_open else "[", ")" if high_open else "]")
+        raise ValueError(
+            f"{name} must be a finite number in {brackets[0]}{lo}, {hi}{brackets[1]}; got {value}."
+        )
+    return value
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """Seeds of datasets are plain ints, so a dataset can be reloaded from its registry entry."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a non-negative int (datasets are rebuilt from it); "
+            f"got {seed!r} ({type(seed).__name__})."
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be a non-negative int; got {seed}.")
+    return int(seed)
+
+
+def check_test_size(test_size, n: int | None = None) -> float | int:
+    """A share in [0, 1) or a row count in [0, n)."""
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+        raise TypeError(
+            f"test_size must be a share in [0, 1) or a number of rows; got {test_size!r}."
+        )
+    if isinstance(test_size, numbers.Integral) and test_size >= 1:
+        if n is not None and test_size >= n:
+            raise ValueError(
+                f"test_size={test_size} rows leaves no training rows out of {n}; pass fewer."
+            )
+        return int(test_size)
+    return check_real(test_size, "test_size", 0.0, 1.0, high_open=True)
+
+
+def check_choice(value, name: str, choices) -> str:
+    """Check that ``value`` is one of ``choices`` (strings)."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}; got {value!r}.")
+    return value
