@@ -1,18 +1,188 @@
-"""Fast entropy decomposition of sampled predictions (placeholder: plain numpy)."""
+"""Entropy decomposition of sampled predictions in one cache-blocked pass.
+
+The textbook numpy expression ``-(p * np.log(p)).sum(-1).mean(0)`` builds
+several temporaries as large as the input (80 MB for draws of shape
+(20, 100000, 10) float32) and so spends most of its time moving memory.
+Here the samples are cut into blocks small enough to stay in a core's L2
+cache; each block is read from main memory once, and everything the
+decomposition and its validation need is computed while it is hot:
+
+- a copy ``x + tiny`` (so ``0 log 0`` becomes ``0 * log(tiny) = 0`` without a
+  branch or a NaN to clean up),
+- the row sums, by a matrix-vector product (the validation: every row sums to 1),
+- the sum over draws (for the mean prediction and its entropy),
+- ``x log x`` summed over draws (the expected entropy).
+
+Blocks are shared between threads; numpy releases the GIL inside its loops,
+so they run in parallel. NaN, inf or negative entries surface as a non-finite
+result or a bad row sum; only then does :func:`alviz._validation.check_draws`
+run, to raise its precise message (or, for the tiny negative rounding it
+tolerates, to let a clipped copy through the same pass).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from .._validation import check_draws
-from ._probs import _entropy_last_axis
+from .._validation import ROW_SUM_ATOL, _as_float, check_draws
 
 __all__ = ["fused_decompose"]
 
+#: Bytes of one block of draws: half of a typical 1-2 MiB L2 cache, leaving
+#: room for the scratch copy.
+_BLOCK_BYTES = 512 * 1024
+#: Below this many elements a second thread costs more than it saves.
+_PARALLEL_MIN_ELEMENTS = 2_000_000
+#: Row sums are taken this many values at a time (see _row_sum_weights).
+_ROW_GROUP_WIDTH = 40
+_CONTROLLER = None
+
+
+def _n_threads() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+def _row_sum_weights(n_classes: int, dtype) -> tuple[int, np.ndarray]:
+    """``(k, W)`` such that ``rows.reshape(-1, k * n_classes) @ W`` gives the row sums.
+
+    ``W = kron(eye(k), ones((n_classes, 1)))`` sums ``k`` consecutive rows at once:
+    a thin matrix-matrix product runs faster than the matrix-vector product
+    over rows of only ~10 classes (measured ~1.6x), at the cost of flops that
+    are free here.
+    """
+    k = max(1, _ROW_GROUP_WIDTH // n_classes)
+    return k, np.kron(np.eye(k, dtype=dtype), np.ones((n_classes, 1), dtype))
+
+
+def _blocks(p: np.ndarray, lo: int, hi: int, mean: np.ndarray, plogp: np.ndarray) -> float:
+    """Fill ``mean[lo:hi]`` and ``plogp[lo:hi]`` (sum over draws of ``p log2 p``).
+
+    Returns the largest ``|row sum - 1|`` seen (NaN if a row sum is NaN).
+    """
+    n_draws, _, n_classes = p.shape
+    dtype = p.dtype
+    tiny = np.finfo(dtype).tiny
+    k, group = _row_sum_weights(n_classes, dtype)
+    # Blocks of a multiple of k samples keep the grouped row sums aligned.
+    block = max(k, _BLOCK_BYTES // (n_draws * n_classes * dtype.itemsize) // k * k)
+    scratch = np.empty(n_draws * min(block, hi - lo) * n_classes, dtype)
+    ones = np.ones(n_classes, dtype)
+    devs = []
+    # numpy keeps its error state per thread: silence log(<0) here, the caller
+    # checks the results for finiteness.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for start in range(lo, hi, block):
+            stop = min(start + block, hi)
+            n = stop - start
+            x = p[:, start:stop]
+            buf = scratch[: n_draws * n * n_classes].reshape(n_draws, n, n_classes)
+            # A contiguous, cache-resident copy; + tiny makes log(0) finite.
+            np.add(x, tiny, out=buf)
+            rows = buf.reshape(-1, n_classes)
+            sums = rows.reshape(-1, k * n_classes) @ group if n % k == 0 else rows @ ones
+            devs.append(max(float(sums.max()) - 1.0, 1.0 - float(sums.min())))
+            np.add.reduce(buf, axis=0, out=mean[start:stop])
+            # log2 is about twice as fast as log in numpy; the caller rescales by ln 2.
+            np.log2(buf, out=buf)
+            # Multiply and sum over draws in one loop, without writing the product.
+            np.einsum("tnc,tnc->nc", buf, x, out=plogp[start:stop])
+    # np.max propagates NaN, so a row with a NaN sum is never "within tolerance".
+    return float(np.max(devs)) if devs else 0.0
+
+
+def _single_threaded_blas():
+    """Context that keeps BLAS on one thread while the blocks run.
+
+    The matrix-vector products here are small; OpenBLAS would still split them
+    over its own threads, which fight with ours (and on a busy machine spin for
+    milliseconds). threadpoolctl comes with scikit-learn; without it, run as is.
+    """
+    global _CONTROLLER
+    try:
+        if _CONTROLLER is None:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER = ThreadpoolController()
+        return _CONTROLLER.limit(limits=1, user_api="blas")
+    except Exception:  # threadpoolctl missing or unable to inspect the libraries
+        return contextlib.nullcontext()
+
+
+def _run(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    with _single_threaded_blas():
+        return _run_blocks(p)
+
+
+def _run_blocks(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    n_draws, n_samples, n_classes = p.shape
+    mean = np.empty((n_samples, n_classes), p.dtype)
+    plogp = np.empty((n_samples, n_classes), p.dtype)
+    n_threads = _n_threads() if p.size >= _PARALLEL_MIN_ELEMENTS else 1
+    if n_threads == 1:
+        worst = _blocks(p, 0, n_samples, mean, plogp)
+    else:
+        bounds = np.linspace(0, n_samples, n_threads + 1).astype(int)
+        with ThreadPoolExecutor(n_threads) as pool:
+            futures = [
+                pool.submit(_blocks, p, lo, hi, mean, plogp)
+                for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+            ]
+            worst = float(np.max([f.result() for f in futures]))
+    ones = np.ones(n_classes, p.dtype)
+    # These (n_samples, n_classes) arrays are n_draws times smaller than the
+    # input: whole-array operations on them cost little.
+    aleatoric = (plogp @ ones).astype(np.float64)
+    aleatoric *= -np.log(2.0) / n_draws
+    mean *= p.dtype.type(1.0 / n_draws)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.add(mean, np.finfo(p.dtype).tiny, out=plogp)
+        np.log2(plogp, out=plogp)
+    plogp *= mean
+    total = (plogp @ ones).astype(np.float64)
+    total *= -np.log(2.0)
+    return total, aleatoric, worst
+
 
 def fused_decompose(probs_draws, name: str = "probs_draws") -> tuple[np.ndarray, np.ndarray]:
-    """Validated ``(total, aleatoric)`` entropies in float64, each of shape (n_samples,)."""
-    p = check_draws(probs_draws, name)
-    aleatoric = _entropy_last_axis(p).mean(axis=0, dtype=np.float64)
-    total = _entropy_last_axis(p.mean(axis=0, dtype=np.float64))
+    """Validated ``(total, aleatoric)`` entropies in nats, float64 arrays of shape (n_samples,).
+
+    Parameters
+    ----------
+    probs_draws : array-like of shape (n_draws, n_samples, n_classes)
+        Sampled class probabilities, draws first; float32 stays float32 inside.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    total, aleatoric : ndarray of shape (n_samples,)
+        ``H[mean_t p_t]`` and ``mean_t H[p_t]``, with ``aleatoric <= total <= log n_classes``
+        enforced against rounding.
+    """
+    p = _as_float(probs_draws, name)
+    if p.ndim != 3 or 0 in p.shape:
+        p = check_draws(p, name)  # raises the shape message for ndim != 3
+        if p.size == 0:
+            empty = np.zeros(p.shape[1], np.float64)
+            return empty, empty.copy()
+    p = np.ascontiguousarray(p)
+    total, aleatoric, worst = _run(p)
+    ok = worst <= ROW_SUM_ATOL and np.isfinite(total).all() and np.isfinite(aleatoric).all()
+    if not ok:
+        # Slow path, only for invalid input or negative rounding noise: the full
+        # check raises a precise message, or the input was acceptable after all.
+        p = check_draws(p, name)
+        total, aleatoric, _ = _run(np.clip(p, 0.0, 1.0))
+    # Mathematically mean H <= H[mean] <= log C; keep rounding from breaking it.
+    np.minimum(total, np.log(p.shape[2]), out=total)
+    np.minimum(aleatoric, total, out=aleatoric)
+    np.maximum(aleatoric, 0.0, out=aleatoric)
     return total, aleatoric
