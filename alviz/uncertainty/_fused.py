@@ -23,6 +23,7 @@ tolerates, to let a clipped copy through the same pass).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -133,7 +134,7 @@ def _run_blocks(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         with ThreadPoolExecutor(n_threads) as pool:
             futures = [
                 pool.submit(_blocks, p, lo, hi, mean, plogp)
-                for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+                for lo, hi in itertools.pairwise(bounds)
             ]
             worst = float(np.max([f.result() for f in futures]))
     ones = np.ones(n_classes, p.dtype)
