@@ -36,18 +36,15 @@ BARE = textwrap.dedent(
         t0 = time.perf_counter()
         for _ in range({steps}):
             pool = np.setdiff1d(np.arange(len(X)), lab)
-            {body}
+            m = LogisticRegression().fit(X[lab], y[lab])
+            p = m.predict_proba(X[pool])
+            h = -(p * np.log(np.clip(p, 1e-12, 1))).sum(1)
+            lab.append(pool[h.argmax()])
         return (time.perf_counter() - t0) / {steps}
     print(np.median([run(s) for s in range({repeats})]) * 1e3)
     """
 )
 
-BODIES = {
-    "scikit-learn + numpy (bare loop)": """m = LogisticRegression().fit(X[lab], y[lab])
-            p = m.predict_proba(X[pool])
-            h = -(p * np.log(np.clip(p, 1e-12, 1))).sum(1)
-            lab.append(pool[h.argmax()])""",
-}
 
 PEERS = {
     "modAL 0.4 (ActiveLearner + entropy_sampling)": """
@@ -120,15 +117,16 @@ def run_snippet(python: str, code: str) -> float | None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--peers", help="python of a venv with modAL-python and scikit-activeml")
+    p.add_argument("--peers", help="python of a venv with scikit-activeml")
+    p.add_argument("--modal", help="python of a venv with modAL-python (needs scikit-learn<1.6)")
     args = p.parse_args()
     ours, n_pool = alviz_step_ms()
     rows = [(f"alviz Session.step() ({n_pool}-point pool, + Laplace, test metrics)", ours)]
-    for name, body in BODIES.items():
-        rows.append((name, run_snippet(sys.executable, BARE.replace("{body}", body))))
-    if args.peers:
-        for name, code in PEERS.items():
-            rows.append((name, run_snippet(args.peers, textwrap.dedent(code))))
+    rows.append(("scikit-learn + numpy (bare loop)", run_snippet(sys.executable, BARE)))
+    for name, code in PEERS.items():
+        python = args.modal if name.startswith("modAL") else args.peers
+        if python:
+            rows.append((name, run_snippet(python, textwrap.dedent(code))))
     print(
         f"\nOne step, logistic regression + entropy, median over {REPEATS} runs of {STEPS} steps\n"
     )
