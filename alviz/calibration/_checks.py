@@ -6,20 +6,25 @@ import numpy as np
 
 from .._validation import _as_float, check_finite, check_labels, check_probs
 
-__all__ = ["check_features", "check_probs_labels"]
+__all__ = ["check_class_indices", "check_features", "check_probs_labels"]
+
+
+def check_class_indices(y, scores: np.ndarray, name: str = "probs") -> np.ndarray:
+    """Labels ``y`` of shape (n_samples,) that index the columns of ``scores``."""
+    y = check_labels(y, n_samples=scores.shape[0])
+    if len(y) and (y.min() < 0 or y.max() >= scores.shape[1]):
+        raise ValueError(
+            f"y must hold class indices in [0, {scores.shape[1] - 1}] to match {name} of shape "
+            f"{scores.shape}; got values in [{y.min()}, {y.max()}]. Encode labels as "
+            f"0..n_classes-1 in the order of the columns."
+        )
+    return y
 
 
 def check_probs_labels(probs, y, name: str = "probs"):
     """Validated ``(probs, y)`` with ``y`` holding column indices of ``probs``."""
     p = check_probs(probs, name)
-    y = check_labels(y, n_samples=p.shape[0])
-    if len(y) and (y.min() < 0 or y.max() >= p.shape[1]):
-        raise ValueError(
-            f"y must hold class indices in [0, {p.shape[1] - 1}] to match {name} of shape "
-            f"{p.shape}; got values in [{y.min()}, {y.max()}]. Encode labels as 0..n_classes-1 "
-            f"in the order of the probability columns."
-        )
-    return p, y
+    return p, check_class_indices(y, p, name)
 
 
 def check_features(x, name: str, what: str = "(n_samples, n_features)") -> np.ndarray:

@@ -8,8 +8,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_labels, check_probs, check_random_state
-from ._checks import check_probs_labels
+from .._validation import check_probs, check_random_state
+from ._checks import check_class_indices, check_probs_labels
 
 __all__ = ["SplitConformal"]
 
@@ -46,14 +46,15 @@ class SplitConformal(BaseEstimator):
         Conformity score. ``"lac"`` (Sadinle et al. 2019): ``1 - p(y)``; the
         smallest sets on average, but it may return empty sets.
         ``"aps"`` (Romano et al. 2020): the mass of the classes ranked at or above
-        ``y``; sets adapt to how hard a sample is and are never empty.
+        ``y``; sets adapt to how hard a sample is.
     randomized : bool
-        APS only. ``False`` (default): deterministic sets, which include the class
-        that crosses the threshold, so coverage is conservative (at least
-        ``1 - alpha``, often a little more). ``True``: the class's own mass is
-        multiplied by a uniform draw, as in Romano et al., which gives coverage
-        close to exactly ``1 - alpha`` and smaller sets, but sets depend on ``seed``
-        and may be empty.
+        APS only. ``False`` (default): deterministic sets that add classes by
+        decreasing probability until their mass reaches the threshold, the class
+        that crosses it included. Sets are never empty and coverage is
+        conservative: at least ``1 - alpha``, often a few points more.
+        ``True``: the class's own mass in the score is multiplied by a uniform
+        draw, as in Romano et al., for coverage close to exactly ``1 - alpha``
+        and smaller sets; sets then depend on ``seed`` and may be empty.
     seed : None, int or numpy.random.Generator
         Randomness of ``randomized=True``; the same seed gives the same sets.
 
@@ -144,8 +145,17 @@ class SplitConformal(BaseEstimator):
         p = check_probs(probs).astype(np.float64)
         if p.shape[1] != self.n_classes_:
             raise ValueError(
-                f"probs has {p.shape[1]} classes but the calibration data had {self.n_classes_}."
+                f"probs has {p.shape[1]} classes but the calibration data had {self.n_classes_} "
+                f"classes; pass probabilities of the same model."
             )
+        if self.method == "aps" and not self.randomized:
+            # Add classes in order of probability until the mass reaches the
+            # threshold, the crossing class included: a class is in the set when
+            # the mass ranked strictly above it is below the threshold. This is a
+            # superset of {score <= threshold}, so coverage holds, and the top
+            # class is always in: sets are never empty.
+            above, _ = _aps_cumulative(p)
+            return above < self.threshold_
         return self._scores(p, self._uniform(self._rng, len(p))) <= self.threshold_
 
     @staticmethod
@@ -180,13 +190,9 @@ class SplitConformal(BaseEstimator):
             Empirical coverage in [0, 1]; compare with ``1 - alpha``.
         """
         s = _check_sets(sets)
-        y = check_labels(y, n_samples=s.shape[0])
+        y = check_class_indices(y, s, "sets")
         if len(y) == 0:
             return float("nan")
-        if y.min() < 0 or y.max() >= s.shape[1]:
-            raise ValueError(
-                f"y must hold class indices in [0, {s.shape[1] - 1}]; got [{y.min()}, {y.max()}]."
-            )
         return float(s[np.arange(len(y)), y].mean())
 
 

@@ -8,8 +8,8 @@ from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import ROW_SUM_ATOL, check_labels, check_probs
-from ._checks import check_features
+from .._validation import ROW_SUM_ATOL, check_probs
+from ._checks import check_class_indices, check_features
 
 __all__ = ["TemperatureScaler"]
 
@@ -90,14 +90,9 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
         self
         """
         z = self._logits(X, "X")
-        y = check_labels(y, n_samples=z.shape[0])
+        y = check_class_indices(y, z, "X")
         if len(y) == 0:
             raise ValueError("X is empty: temperature scaling needs held-out samples.")
-        if y.min() < 0 or y.max() >= z.shape[1]:
-            raise ValueError(
-                f"y must hold class indices in [0, {z.shape[1] - 1}] for X of shape {z.shape}; "
-                f"got values in [{y.min()}, {y.max()}]."
-            )
         z_y = z[np.arange(len(y)), y]
 
         # NLL(beta) = mean(logsumexp(beta z) - beta z_y) is convex in beta = 1/T,

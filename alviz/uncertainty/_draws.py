@@ -203,9 +203,9 @@ def kl_disagreement(probs_draws) -> np.ndarray:
     """
     p = check_draws(probs_draws).astype(np.float64, copy=False)
     consensus = p.mean(axis=0)
-    # KL = sum p log p - sum p log q; where p = 0 the term is 0, and p > 0 implies q > 0.
-    with np.errstate(divide="ignore"):
-        log_q = np.log(consensus)
-    cross = np.where(p > 0, p * log_q[None], 0.0).sum(axis=2)
+    # KL = sum p log p - sum p log q. A class with q = 0 has p = 0 in every draw,
+    # so its term is 0: log 1 = 0 stands in for log 0 there.
+    log_q = np.log(np.where(consensus > 0, consensus, 1.0))
+    cross = (p * log_q[None]).sum(axis=2)
     kl = _xlogx(p).sum(axis=2) - cross
     return np.maximum(kl.mean(axis=0), 0.0)
