@@ -1,20 +1,49 @@
 """The model contract and helpers that hold every model to it.
 
-A model is a scikit-learn classifier with ``fit(X, y)``, ``predict_proba(X)``
-of shape (n_samples, n_classes) and ``sample_proba(X, n_draws, seed)`` of
-shape (n_draws, n_samples, n_classes). Any scikit-learn classifier with
-``predict_proba`` is accepted: :func:`as_model` gives it bootstrap draws.
+A classifier has ``fit(X, y)`` with integer labels, ``classes_``,
+``predict_proba(X)`` of shape (n_samples, n_classes_seen) and
+``sample_proba(X, n_draws, seed)`` of shape (n_draws, n_samples,
+n_classes_seen), draws first. A regressor has ``predict(X)``,
+``predict_uncertainty(X)`` -> (mean, var_aleatoric, var_epistemic) and
+``sample_predictions(X, n_draws)`` -> (means_draws, vars_draws).
+
+Any scikit-learn classifier with ``predict_proba`` is accepted: :func:`as_model`
+gives it bootstrap draws (and wraps a torch ``nn.Module`` in
+:class:`~alviz.models.TorchClassifier`).
 """
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
+
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from .._validation import check_random_state
+from ._checks import check_n_draws, check_targets, check_X, check_X_fitted
 
-__all__ = ["BootstrapModel", "as_model", "full_draws", "full_proba"]
+__all__ = ["UncertainClassifier", "UncertainRegressor", "as_model", "full_draws", "full_proba"]
+
+
+#: Up to this many rows, scipy/numpy BLAS runs single-threaded inside the models.
+SMALL_BLAS_ROWS = 5000
+_controller = None
+
+
+def small_blas(n_rows: int):
+    """A context with one BLAS thread when ``n_rows`` is small, else a no-op.
+
+    Small matrix products spend more time synchronising threads than computing;
+    on a busy 2-core machine a GP fit on 36 points ran 5x faster single-threaded.
+    """
+    global _controller
+    if n_rows > SMALL_BLAS_ROWS:
+        return nullcontext()
+    if _controller is None:  # finding the BLAS libraries is slow: do it once
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
 
 
 def _expand(p: np.ndarray, classes_: np.ndarray, n_classes: int) -> np.ndarray:
@@ -57,82 +86,185 @@ def full_draws(model, X, n_classes: int, n_draws: int = 20, seed=None) -> np.nda
     return _expand(d, model.classes_, n_classes)
 
 
-class BootstrapModel(ClassifierMixin, BaseEstimator):
-    """Any scikit-learn classifier, with draws from bootstrap refits.
+class UncertainClassifier(ClassifierMixin, BaseEstimator):
+    """Base of alviz's classifiers: input checks, label encoding, one-class fallback.
 
-    Parameters
-    ----------
-    estimator : classifier with ``predict_proba``
-        The model; cloned, never modified.
-    n_members : int
-        Bootstrap refits used by :meth:`sample_proba` (fitted lazily, once).
-    seed : int or None
-        Seed of the bootstrap resamples.
+    Subclasses implement ``_fit(X, y, classes)`` (``y`` encoded as
+    ``0..len(classes)-1``), ``_predict_proba(X)`` and
+    ``_sample_proba(X, n_draws, seed)``.
+
+    Fitting on a single class is well defined and trains nothing: the model
+    predicts that class with probability 1, ``predict_proba`` has one column
+    and every draw equals it. ``classes_`` holds the label values seen
+    (integers, possibly not contiguous); columns follow ``classes_``.
     """
 
-    def __init__(self, estimator=None, n_members: int = 10, seed=0):
-        self.estimator = estimator
-        self.n_members = n_members
-        self.seed = seed
+    task = "classification"
 
     def fit(self, X, y):
-        """Fit the estimator on all of ``X, y``; draws are fitted on demand."""
-        if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
-            raise TypeError(
-                "estimator must be a scikit-learn classifier with predict_proba; got "
-                f"{type(self.estimator).__name__}. For SVC pass probability=True."
-            )
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        self.classes_ = self.estimator_.classes_
-        self._X, self._y = np.asarray(X), np.asarray(y)
-        self.members_ = None
+        """Fit on features ``X`` of shape (n_samples, n_features) and integer labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Integer class labels (encode strings with sklearn's LabelEncoder).
+
+        Returns
+        -------
+        self
+        """
+        X = check_X(X)
+        y = check_targets(y, len(X), "classification")
+        if len(X) == 0:
+            raise ValueError("X has no rows; fit needs at least one labelled example.")
+        classes, y_enc = np.unique(y, return_inverse=True)
+        if len(classes) > 1:
+            with small_blas(len(X)):
+                self._fit(X, y_enc.astype(np.int64), classes)
+        # Set last: a failed fit leaves no half-fitted model behind.
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
         return self
 
-    def predict_proba(self, X):
-        """Class probabilities of shape (n_samples, n_classes_seen)."""
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
+    def _single_class(self) -> bool:
+        return len(self.classes_) < 2
 
-    def predict(self, X):
-        """Most probable class of each row."""
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes_seen)
+            Columns follow ``classes_``; rows sum to 1.
+        """
+        X = check_X_fitted(self, X)
+        if self._single_class():
+            return np.ones((len(X), 1))
+        if len(X) == 0:
+            return np.zeros((0, len(self.classes_)))
+        with small_blas(len(X)):
+            return self._predict_proba(X)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of each row, shape (n_samples,)."""
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
-    def _fit_members(self):
-        rng = check_random_state(self.seed)
-        n = len(self._y)
-        members = []
-        while len(members) < self.n_members:
-            idx = rng.integers(0, n, n)
-            # A resample that lost a class cannot give all columns: draw again.
-            if len(np.unique(self._y[idx])) != len(self.classes_):
-                if n < 2 * len(self.classes_):
-                    idx = np.arange(n)
-                else:
-                    continue
-            members.append(clone(self.estimator).fit(self._X[idx], self._y[idx]))
-        self.members_ = members
+    def sample_proba(self, X, n_draws: int = 20, seed=None) -> np.ndarray:
+        """Sampled class probabilities (posterior draws, members, MC passes).
 
-    def sample_proba(self, X, n_draws: int = 20, seed=None):
-        """Predictions of the bootstrap members, cycled to ``n_draws``.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        n_draws : int
+        seed : int, numpy.random.Generator or None
+            None uses the model's ``seed``; same seed, same draws.
 
         Returns
         -------
         ndarray of shape (n_draws, n_samples, n_classes_seen)
+            Draws first; each row sums to 1.
         """
-        check_is_fitted(self, "estimator_")
-        if self.members_ is None:
-            self._fit_members()
-        P = np.stack([m.predict_proba(X) for m in self.members_])
-        return P[np.arange(n_draws) % len(P)]
+        n_draws = check_n_draws(n_draws)
+        X = check_X_fitted(self, X)
+        if self._single_class():
+            return np.ones((n_draws, len(X), 1))
+        if len(X) == 0:
+            return np.zeros((n_draws, 0, len(self.classes_)))
+        seed = getattr(self, "seed", None) if seed is None else seed
+        with small_blas(len(X)):
+            return self._sample_proba(X, n_draws, seed)
+
+
+class UncertainRegressor(RegressorMixin, BaseEstimator):
+    """Base of alviz's regressors: a mean with an aleatoric and an epistemic variance.
+
+    Subclasses implement ``_fit(X, y)``, ``_predict(X)`` and
+    ``_sample_predictions(X, n_draws, seed)``.
+    """
+
+    task = "regression"
+
+    def fit(self, X, y):
+        """Fit on ``X`` of shape (n_samples, n_features) and float targets ``y`` (n_samples,)."""
+        X = check_X(X)
+        y = check_targets(y, len(X), "regression")
+        if len(X) == 0:
+            raise ValueError("X has no rows; fit needs at least one example.")
+        with small_blas(len(X)):
+            self._fit(X, y)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Predictive mean, shape (n_samples,)."""
+        X = check_X_fitted(self, X)
+        with small_blas(len(X)):
+            return self._predict(X)
+
+    def sample_predictions(self, X, n_draws: int = 20, seed=None):
+        """Sampled predictive means and aleatoric variances.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        n_draws : int
+        seed : int, numpy.random.Generator or None
+            None uses the model's ``seed``.
+
+        Returns
+        -------
+        means_draws : ndarray of shape (n_draws, n_samples)
+        vars_draws : ndarray of shape (n_draws, n_samples)
+        """
+        n_draws = check_n_draws(n_draws)
+        X = check_X_fitted(self, X)
+        seed = getattr(self, "seed", None) if seed is None else seed
+        with small_blas(len(X)):
+            return self._sample_predictions(X, n_draws, seed)
+
+    def predict_uncertainty(self, X, n_draws: int = 20, seed=None):
+        """Predictive mean and its aleatoric/epistemic variance split.
+
+        By the law of total variance over the draws: ``mean = E[μ]``,
+        ``var_aleatoric = E[σ²]``, ``var_epistemic = Var[μ]``.
+
+        Returns
+        -------
+        mean, var_aleatoric, var_epistemic : ndarray of shape (n_samples,)
+        """
+        means, variances = self.sample_predictions(X, n_draws=n_draws, seed=seed)
+        return means.mean(axis=0), variances.mean(axis=0), means.var(axis=0)
+
+
+def _is_torch_module(obj) -> bool:
+    torch = sys.modules.get("torch")  # a user's nn.Module means torch is already imported
+    return torch is not None and isinstance(obj, torch.nn.Module)
 
 
 def as_model(model):
-    """Return ``model`` if it can sample predictions, else wrap it in :class:`BootstrapModel`."""
+    """Return ``model`` if it can sample predictions, else wrap it.
+
+    A scikit-learn classifier with ``predict_proba`` gets bootstrap draws
+    (:class:`~alviz.models.BootstrapModel`); a torch ``nn.Module`` returning
+    logits becomes a :class:`~alviz.models.TorchClassifier`.
+    """
+    if _is_torch_module(model):
+        from .torch_wrapper import TorchClassifier
+
+        return TorchClassifier(model)
     if hasattr(model, "sample_proba"):
         return model
     if not hasattr(model, "predict_proba"):
         raise TypeError(
             f"model must have predict_proba; {type(model).__name__} has not. Pass a registered "
-            f"name (alviz.models.names()) or a scikit-learn classifier with predict_proba."
+            f"name (alviz.models.names()), a scikit-learn classifier with predict_proba, or a "
+            f"torch nn.Module returning logits."
         )
+    from .bootstrap import BootstrapModel
+
     return BootstrapModel(model)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_random_state
+from ._base import UncertainClassifier
 
 __all__ = ["LaplaceLogisticRegression"]
 
@@ -16,7 +15,7 @@ __all__ = ["LaplaceLogisticRegression"]
 _FULL_HESSIAN_MAX = 2000
 
 
-class LaplaceLogisticRegression(ClassifierMixin, BaseEstimator):
+class LaplaceLogisticRegression(UncertainClassifier):
     """Multinomial logistic regression with Laplace-approximate posterior draws.
 
     The posterior over weights is approximated by a Gaussian centred at the
@@ -32,6 +31,11 @@ class LaplaceLogisticRegression(ClassifierMixin, BaseEstimator):
         L-BFGS iterations.
     seed : int or None
         Default seed of :meth:`sample_proba`.
+
+    Notes
+    -----
+    Fitted on one class, it predicts that class with probability 1
+    (see :class:`~alviz.models.UncertainClassifier`).
     """
 
     def __init__(self, C: float = 1.0, max_iter: int = 200, seed=0):
@@ -39,31 +43,13 @@ class LaplaceLogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.seed = seed
 
-    def fit(self, X, y):
-        """Fit the MAP weights and the Laplace covariance.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        """
-        X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y)
-        self.classes_ = np.unique(y)
-        self.n_features_in_ = X.shape[1]
-        if len(self.classes_) < 2:
-            # One class seen: it is certain, and weights carry no information.
-            self.coef_ = np.zeros((1, X.shape[1]))
-            self.intercept_ = np.zeros(1)
-            self.cov_ = None
-            return self
+    def _fit(self, X, y, classes):
         lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(X, y)
         W, b = lr.coef_, lr.intercept_
-        if len(self.classes_) == 2:  # sklearn's binary form: one weight vector
+        if len(classes) == 2:  # sklearn's binary form: one weight vector
             W, b = np.vstack([-W / 2, W / 2]), np.array([-b[0] / 2, b[0] / 2])
         self.coef_, self.intercept_ = W, b
         self.cov_ = self._laplace_cov(X, W, b)
-        return self
 
     def _laplace_cov(self, X, W, b):
         Xb = np.hstack([X, np.ones((len(X), 1))])
@@ -80,36 +66,16 @@ class LaplaceLogisticRegression(ClassifierMixin, BaseEstimator):
         diag = np.einsum("nk,nd->kd", P * (1 - P), Xb**2).ravel() + prior
         return ("diag", 1.0 / np.sqrt(diag))
 
-    def _logits(self, X, W, b):
-        return np.asarray(X, dtype=np.float64) @ W.T + b
+    def _predict_proba(self, X):
+        return softmax(X @ self.coef_.T + self.intercept_, axis=1)
 
-    def predict_proba(self, X):
-        """Class probabilities at the MAP weights, shape (n_samples, n_classes_seen)."""
-        check_is_fitted(self, "coef_")
-        if len(self.classes_) < 2:
-            return np.ones((len(X), 1))
-        return softmax(self._logits(X, self.coef_, self.intercept_), axis=1)
-
-    def predict(self, X):
-        """Most probable class of each row."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-    def sample_proba(self, X, n_draws: int = 20, seed=None):
-        """Probabilities under weights drawn from the Laplace posterior.
-
-        Returns
-        -------
-        ndarray of shape (n_draws, n_samples, n_classes_seen)
-        """
-        check_is_fitted(self, "coef_")
-        if len(self.classes_) < 2:
-            return np.ones((n_draws, len(X), 1))
-        rng = check_random_state(self.seed if seed is None else seed)
+    def _sample_proba(self, X, n_draws, seed):
+        rng = check_random_state(seed)
         K, D = self.coef_.shape[0], self.coef_.shape[1] + 1
         mean = np.hstack([self.coef_, self.intercept_[:, None]]).ravel()
         z = rng.standard_normal((n_draws, K * D))
         kind, L = self.cov_
         theta = mean + (z @ L.T if kind == "full" else z * L)
         theta = theta.reshape(n_draws, K, D)
-        Xb = np.hstack([np.asarray(X, dtype=np.float64), np.ones((len(X), 1))])
+        Xb = np.hstack([X, np.ones((len(X), 1))])
         return softmax(np.einsum("nd,tkd->tnk", Xb, theta), axis=2)

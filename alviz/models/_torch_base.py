@@ -1,0 +1,395 @@
+"""What every torch model shares: training loop, warm start, devices, draws.
+
+Training is full-batch Adam while the data fit in one batch (small
+active-learning sets), with early stopping on the training loss. With
+``warm_start=True`` a refit continues from the previous weights and
+optimiser state when the features and classes are unchanged, which is
+what makes a refit after one new label cheap.
+
+Weights are initialised on the CPU from the seed and then moved to the
+device, so CPU and CUDA runs start from identical weights.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..losses import (
+    beta_nll,
+    gaussian_nll,
+    get_classification_loss,
+    mutual_information,
+    uncertainty_weighted_loss,
+)
+from ._base import UncertainClassifier, UncertainRegressor
+from ._checks import check_X_fitted
+from ._nets import MLPNet
+from ._optim import Adam
+from ._torch_utils import has_dropout, resolve_device, seed_to_int, seeded, set_dropout, threads
+
+__all__ = ["TorchClassifierBase", "TorchMixin", "TorchRegressorBase"]
+
+#: Floats one inference chunk may hold per layer; bounds memory on big grids.
+_CHUNK_FLOATS = 2**22
+#: Extra dropout passes per epoch that estimate epistemic uncertainty for weighting.
+_WEIGHT_PASSES = 4
+
+
+class TorchMixin:
+    """Training, inference and sampling machinery for models built on a network.
+
+    A subclass provides ``_batch_loss(net, x, y, epoch)`` and may override
+    ``_build_net(n_features, n_outputs)``, which must return a module mapping
+    (n, n_features) to (n_members, n, n_outputs); the default is an MLP
+    (ensemble) from the parameters ``hidden``, ``dropout`` and ``n_members``.
+    """
+
+    _full_batch_max = 4096  # "auto" batch: the whole set up to this many rows
+    _minibatch = 256
+    _global_scaling = False  # images: one mean and scale for all pixels
+
+    # ------------------------------------------------------------- set-up
+    def _check_training_params(self):
+        if not isinstance(self.lr, numbers.Real) or not self.lr > 0:
+            raise ValueError(f"lr must be a positive number; got {self.lr!r}.")
+        if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
+            raise ValueError(f"tol must be a non-negative number; got {self.tol!r}.")
+        for name in ("max_epochs", "patience"):
+            v = getattr(self, name)
+            if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{name} must be a positive integer; got {v!r}.")
+        bs = self.batch_size
+        if not (bs == "auto" or (isinstance(bs, numbers.Integral) and bs >= 1)):
+            raise ValueError(f"batch_size must be 'auto' or a positive integer; got {bs!r}.")
+
+    def _build_net(self, n_features: int, n_outputs: int):
+        n_members = getattr(self, "n_members", 1)
+        if (
+            not isinstance(n_members, numbers.Integral)
+            or isinstance(n_members, bool)
+            or n_members < 1
+        ):
+            raise ValueError(f"n_members must be a positive int; got {n_members!r}.")
+        if not isinstance(self.dropout, numbers.Real) or not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be a rate in [0, 1); got {self.dropout!r}.")
+        return MLPNet(n_features, n_outputs, self.hidden, self.dropout, int(n_members))
+
+    def _batch_rows(self, n: int) -> int:
+        if self.batch_size == "auto":
+            return n if n <= self._full_batch_max else self._minibatch
+        return min(int(self.batch_size), n)
+
+    def _prepare(self, X: np.ndarray, warm_key, n_outputs: int) -> None:
+        """Build the network (or keep it, when warm starting is possible)."""
+        self._check_training_params()
+        device = resolve_device(self.device)
+        reuse = (
+            self.warm_start
+            and getattr(self, "net_", None) is not None
+            and getattr(self, "warm_key_", None) == warm_key
+            and self.device_ == device
+        )
+        if reuse:
+            return
+        self.seed_ = seed_to_int(self.seed)
+        if self.standardize and len(X):
+            mean = X.mean() if self._global_scaling else X.mean(axis=0)
+            scale = X.std() if self._global_scaling else X.std(axis=0)
+            scale = np.where(scale > 1e-8, scale, 1.0)
+        else:
+            mean, scale = 0.0, 1.0
+        self.x_mean_ = np.broadcast_to(mean, X.shape[1:]).astype(np.float32)
+        self.x_scale_ = np.broadcast_to(scale, X.shape[1:]).astype(np.float32)
+        # Initialise on the CPU so that every device starts from the same weights.
+        with seeded(self.seed_, torch.device("cpu")):
+            net = self._build_net(X.shape[1], n_outputs)
+        self.net_ = net.to(device)
+        self.device_ = device
+        self.warm_key_ = warm_key
+        self.optimizer_ = None
+        self.epochs_seen_ = 0
+
+    def _to_tensor(self, X: np.ndarray) -> torch.Tensor:
+        x = ((X - self.x_mean_) / self.x_scale_).astype(np.float32, copy=False)
+        return torch.from_numpy(np.ascontiguousarray(x)).to(self.device_)
+
+    def _n_params(self) -> int:
+        return sum(p.numel() for p in self.net_.parameters())
+
+    def _min_epochs(self) -> int:
+        """Epochs before early stopping may act (e.g. while a loss term is annealed)."""
+        return 0
+
+    # ------------------------------------------------------------- training
+    def _train(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        net, device = self.net_, self.device_
+        if self.optimizer_ is None:
+            self.optimizer_ = Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        opt = self.optimizer_
+        n = len(x)
+        rows = self._batch_rows(n)
+        start, losses = self.epochs_seen_, []
+        best, wait = math.inf, 0
+        # A warm refit starts near a minimum: give up sooner when it stops improving.
+        patience = self.patience if start == 0 else max(1, self.patience // 2)
+        with (
+            threads(self.n_threads, rows * self._n_params(), device),
+            seeded(self.seed_ + start, device),
+        ):
+            net.train()
+            for epoch in range(start, start + self.max_epochs):
+                if rows >= n:
+                    batches = [None]
+                else:  # the order is drawn on the CPU: the same on every device
+                    batches = torch.randperm(n).to(device).split(rows)
+                total = torch.zeros((), device=device)
+                for idx in batches:
+                    xb, yb = (x, y) if idx is None else (x[idx], y[idx])
+                    loss = self._batch_loss(net, xb, yb, epoch)
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                    total += loss.detach() * len(xb)
+                value = float(total) / n
+                if not math.isfinite(value):
+                    net.eval()
+                    raise ValueError(
+                        f"{type(self).__name__} training diverged (loss {value}) at epoch "
+                        f"{epoch}; lower lr (now {self.lr}) or standardize the features."
+                    )
+                losses.append(value)
+                if epoch - start < self._min_epochs():
+                    continue
+                if value < best - self.tol:
+                    best, wait = value, 0
+                else:
+                    wait += 1
+                    if wait >= patience:
+                        break
+        net.eval()
+        self.epochs_seen_ = start + len(losses)
+        self.n_epochs_ = len(losses)
+        self.loss_curve_ = losses
+
+    # ------------------------------------------------------------- inference
+    def _chunk_rows(self, copies: int) -> int:
+        width = getattr(self.net_, "row_floats", 1024)
+        return max(1, _CHUNK_FLOATS // max(1, copies * self.net_.n_members * width))
+
+    @torch.no_grad()
+    def _eval_outputs(self, X: np.ndarray, features: bool = False) -> torch.Tensor:
+        """Deterministic outputs (dropout off), shape (n_members, n, n_outputs) on the CPU."""
+        net = set_dropout(self.net_, False)
+        fn = net.features if features else net
+        rows = self._chunk_rows(1)
+        outs = []
+        with threads(self.n_threads, min(rows, len(X)) * self._n_params(), self.device_):
+            for s in range(0, max(len(X), 1), rows):
+                outs.append(fn(self._to_tensor(X[s : s + rows])).float().cpu())
+        return torch.cat(outs, dim=1)
+
+    def _stochastic(self) -> bool:
+        return has_dropout(self.net_)
+
+    @torch.no_grad()
+    def _draw_outputs(self, X: np.ndarray, n_draws: int, seed) -> torch.Tensor:
+        """Outputs of ``n_draws`` dropout passes / members, shape (n_draws, n, n_outputs).
+
+        Members come first, then repeated dropout passes; without dropout the
+        members are cycled. Passes run as one batch of repeated rows (dropout
+        masks are drawn per row, so this equals separate passes).
+        """
+        net, m = self.net_, self.net_.n_members
+        stochastic = self._stochastic()
+        passes = -(-n_draws // m) if stochastic else 1
+        set_dropout(net, stochastic)
+        rows = self._chunk_rows(passes)
+        outs = []
+        try:
+            work = min(rows, len(X)) * passes * self._n_params()
+            with (
+                threads(self.n_threads, work, self.device_),
+                seeded(seed_to_int(seed), self.device_),
+            ):
+                for s in range(0, max(len(X), 1), rows):
+                    x = self._to_tensor(X[s : s + rows])
+                    c = len(x)
+                    out = net(x.repeat(passes, 1))  # (m, passes * c, o)
+                    out = out.reshape(m, passes, c, -1).transpose(0, 1).reshape(passes * m, c, -1)
+                    outs.append(out.float().cpu())
+        finally:
+            set_dropout(net, False)
+        out = torch.cat(outs, dim=1)
+        return out[torch.arange(n_draws) % len(out)]
+
+    def _require_stochastic(self) -> None:
+        if not self._stochastic() and self.net_.n_members < 2:
+            raise TypeError(
+                f"{type(self).__name__} cannot sample predictions: its network has no dropout "
+                f"layer (dropout=0) and a single member, so every pass gives the same output. "
+                f"Set dropout > 0 (MC dropout), use an ensemble (n_members > 1), or wrap a "
+                f"scikit-learn model with alviz.models.as_model for bootstrap draws."
+            )
+
+
+def _normalise(p: torch.Tensor) -> np.ndarray:
+    a = p.double().numpy()
+    return a / a.sum(axis=-1, keepdims=True)
+
+
+class TorchClassifierBase(TorchMixin, UncertainClassifier):
+    """A network classifier: logits out, any loss of :mod:`alviz.losses` in.
+
+    Subclasses may override ``_n_outputs``, ``_batch_loss``, ``_probs`` and
+    ``_draw_probs``. Uses the parameters ``loss``, ``loss_params`` and
+    ``uncertainty_weighting`` when the subclass has them.
+    """
+
+    def _n_outputs(self, n_classes: int) -> int:
+        return n_classes
+
+    def _targets(self, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        return y
+
+    def _fit(self, X, y, classes):
+        if getattr(self, "uncertainty_weighting", 0.0) < 0:
+            raise ValueError(
+                f"uncertainty_weighting must be >= 0; got {self.uncertainty_weighting!r}."
+            )
+        self._prepare(X, (X.shape[1], tuple(classes.tolist())), self._n_outputs(len(classes)))
+        if getattr(self, "uncertainty_weighting", 0.0) > 0 and not (
+            self._stochastic() or self.net_.n_members > 1
+        ):
+            raise ValueError(
+                "uncertainty_weighting needs an epistemic estimate during training: set "
+                "dropout > 0 or n_members > 1."
+            )
+        self.n_classes_ = len(classes)
+        y_t = torch.as_tensor(self._targets(y, classes), dtype=torch.long).to(self.device_)
+        self._train(self._to_tensor(X), y_t)
+
+    def _logits_loss(self, net, x, logits, y) -> torch.Tensor:
+        """Mean of ``self.loss`` over members and rows, uncertainty-weighted if asked."""
+        m, _, c = logits.shape
+        fn = get_classification_loss(getattr(self, "loss", "cross_entropy"))
+        params = getattr(self, "loss_params", None) or {}
+        per = fn(logits.reshape(-1, c), y if m == 1 else y.repeat(m), reduction="none", **params)
+        strength = getattr(self, "uncertainty_weighting", 0.0)
+        if strength > 0:
+            with torch.no_grad():
+                if m > 1:
+                    draws = logits.detach()
+                else:  # a few extra dropout passes, batched as repeated rows
+                    n = len(x)
+                    draws = net(x.repeat(_WEIGHT_PASSES, 1)).reshape(_WEIGHT_PASSES, n, -1)
+                epistemic = mutual_information(draws)
+            per = uncertainty_weighted_loss(per, epistemic.repeat(m), strength, reduction="none")
+        return per.mean()
+
+    def _batch_loss(self, net, x, y, epoch):
+        return self._logits_loss(net, x, net(x), y)
+
+    def _probs(self, out: torch.Tensor, seed) -> torch.Tensor:
+        """Class probabilities from outputs of shape (..., n, n_outputs)."""
+        return torch.softmax(out, dim=-1)
+
+    def _draw_probs(self, out: torch.Tensor, seed) -> torch.Tensor:
+        return self._probs(out, seed)
+
+    def _predict_proba(self, X):
+        return _normalise(self._probs(self._eval_outputs(X), self.seed_).mean(dim=0))
+
+    def _sample_proba(self, X, n_draws, seed):
+        self._check_can_sample()
+        return _normalise(self._draw_probs(self._draw_outputs(X, n_draws, seed), seed))
+
+    def _check_can_sample(self) -> None:
+        self._require_stochastic()
+
+    def embed(self, X) -> np.ndarray:
+        """Penultimate-layer features (dropout off), e.g. for BADGE or core-set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_hidden)
+            For ensembles the members' features side by side
+            (``n_hidden = n_members * width``).
+        """
+        X = check_X_fitted(self, X)
+        if self._single_class():
+            raise ValueError(
+                f"{type(self).__name__} was fitted on a single class, so no network was trained "
+                f"and it has no features; fit it on at least two classes."
+            )
+        f = self._eval_outputs(X, features=True)  # (m, n, h)
+        return f.transpose(0, 1).reshape(f.shape[1], -1).double().numpy()
+
+
+class TorchRegressorBase(TorchMixin, UncertainRegressor):
+    """A network regressor predicting a mean and a log-variance (Gaussian likelihood).
+
+    Targets are standardised internally; outputs are in the units of ``y``.
+    Uses the parameters ``loss`` ("gaussian_nll" or "beta_nll") and ``beta``.
+    """
+
+    _LOG_VAR_RANGE = (-12.0, 12.0)
+
+    def _fit(self, X, y):
+        if self.loss not in ("gaussian_nll", "beta_nll"):
+            raise ValueError(f"loss must be 'gaussian_nll' or 'beta_nll'; got {self.loss!r}.")
+        cold = not (self.warm_start and getattr(self, "net_", None) is not None)
+        self._prepare(X, (X.shape[1],), 2)
+        if cold or not hasattr(self, "y_mean_"):
+            std = float(y.std())
+            self.y_mean_, self.y_scale_ = float(y.mean()), (std if std > 1e-8 else 1.0)
+        y_t = torch.as_tensor((y - self.y_mean_) / self.y_scale_, dtype=torch.float32)
+        self._train(self._to_tensor(X), y_t.to(self.device_))
+
+    def _split(self, out: torch.Tensor):
+        return out[..., 0], out[..., 1].clamp(*self._LOG_VAR_RANGE)
+
+    def _batch_loss(self, net, x, y, epoch):
+        mean, log_var = self._split(net(x))
+        target = y.expand_as(mean)
+        if self.loss == "beta_nll":
+            return beta_nll(mean, log_var, target, beta=self.beta)
+        return gaussian_nll(mean, log_var, target)
+
+    def _predict(self, X):
+        mean, _ = self._split(self._eval_outputs(X))
+        return mean.mean(dim=0).double().numpy() * self.y_scale_ + self.y_mean_
+
+    def _sample_predictions(self, X, n_draws, seed):
+        self._require_stochastic()
+        mean, log_var = self._split(self._draw_outputs(X, n_draws, seed))
+        means = mean.double().numpy() * self.y_scale_ + self.y_mean_
+        return means, np.exp(log_var.double().numpy()) * self.y_scale_**2
+
+    def predict_uncertainty(self, X, n_draws: int = 20, seed=None):
+        """Predictive mean, aleatoric variance ``E[σ²]`` and epistemic variance ``Var[μ]``.
+
+        Over ``n_draws`` dropout passes; an ensemble without dropout uses each
+        member exactly once instead.
+
+        Returns
+        -------
+        mean, var_aleatoric, var_epistemic : ndarray of shape (n_samples,)
+        """
+        check_X_fitted(self, X)
+        if not self._stochastic():
+            n_draws = self.net_.n_members
+        return super().predict_uncertainty(X, n_draws=n_draws, seed=seed)
+
+
+def softplus_evidence(out: torch.Tensor) -> torch.Tensor:
+    """Non-negative evidence from raw outputs (softplus: no dead units, unlike ReLU)."""
+    return F.softplus(out)

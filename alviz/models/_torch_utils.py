@@ -1,0 +1,129 @@
+"""Device, seeding, threads and dropout switches for the torch models.
+
+Nothing here changes torch's global state for longer than one call: seeds
+run inside :func:`torch.random.fork_rng` and thread counts are restored.
+"""
+
+from __future__ import annotations
+
+import numbers
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = [
+    "DROPOUT_TYPES",
+    "has_dropout",
+    "resolve_device",
+    "seed_to_int",
+    "seeded",
+    "set_dropout",
+    "threads",
+]
+
+#: Dropout layers that MC dropout keeps active at inference.
+DROPOUT_TYPES = (
+    nn.Dropout,
+    nn.Dropout1d,
+    nn.Dropout2d,
+    nn.Dropout3d,
+    nn.AlphaDropout,
+    nn.FeatureAlphaDropout,
+)
+
+#: Below this many multiply-adds per step, one thread beats several (overheads dominate).
+_SINGLE_THREAD_WORK = 2e7
+
+
+def resolve_device(device) -> torch.device:
+    """``"auto"`` -> CUDA when available else CPU; otherwise check the device can be used."""
+    if device is None or (isinstance(device, str) and device == "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:<index>'; got {device!r}."
+        ) from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} but torch sees no CUDA device (torch.cuda.is_available() is "
+                f"False); use device='auto' to fall back to the CPU, or device='cpu'."
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} but only {torch.cuda.device_count()} CUDA device(s) exist."
+            )
+    elif dev.type != "cpu":
+        raise ValueError(f"device must be 'auto', 'cpu' or a CUDA device; got {device!r}.")
+    return dev
+
+
+def seed_to_int(seed) -> int:
+    """An int seed for torch from None (fresh entropy), an int or a numpy Generator."""
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(2**63 - 1))
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (2**63 - 1))
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return int(seed) % (2**63 - 1)
+    raise TypeError(
+        f"seed must be None, an int or a numpy.random.Generator; got {type(seed).__name__}."
+    )
+
+
+@contextmanager
+def seeded(seed: int, device: torch.device):
+    """Run the block with torch's RNGs seeded, restoring them afterwards."""
+    devices = []
+    if device.type == "cuda":
+        devices = [device.index if device.index is not None else torch.cuda.current_device()]
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+@contextmanager
+def threads(n_threads, work: float, device: torch.device):
+    """Use ``n_threads`` CPU threads in the block (``"auto"``: 1 for small work), then restore."""
+    if device.type != "cpu" or n_threads is None:
+        yield
+        return
+    if n_threads == "auto":
+        if work >= _SINGLE_THREAD_WORK:
+            yield
+            return
+        n_threads = 1
+    if not isinstance(n_threads, numbers.Integral) or n_threads < 1:
+        raise ValueError(f"n_threads must be 'auto', None or a positive int; got {n_threads!r}.")
+    old = torch.get_num_threads()
+    if old == n_threads:
+        yield
+        return
+    torch.set_num_threads(int(n_threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def has_dropout(module: nn.Module) -> bool:
+    """Whether ``module`` contains a dropout layer with a positive rate."""
+    return any(isinstance(m, DROPOUT_TYPES) and m.p > 0 for m in module.modules())
+
+
+def set_dropout(module: nn.Module, active: bool) -> nn.Module:
+    """Put ``module`` in eval mode with only its dropout layers training (if ``active``).
+
+    As baal's ``bayesian/dropout.py``: MC dropout must not call
+    ``module.train()``, which would also make batch-norm use batch statistics.
+    """
+    module.eval()
+    if active:
+        for m in module.modules():
+            if isinstance(m, DROPOUT_TYPES):
+                m.train()
+    return module

@@ -1,0 +1,345 @@
+"""Behaviour of individual models beyond the common template."""
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import spearmanr
+from sklearn.datasets import make_blobs, make_moons
+from sklearn.linear_model import LogisticRegression
+from torch import nn
+
+import alviz as al
+from alviz.models import BootstrapModel, TorchClassifier, as_model
+from alviz.models._torch_utils import set_dropout
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(80, noise=0.25, random_state=0)
+
+
+# ---------------------------------------------------------------- registry
+def test_every_registered_model_accepts_seed_and_declares_its_task():
+    for name in al.models.names():
+        model = al.models.make(name, seed=7)
+        assert model.seed == 7
+        assert model.task == al.models.task_of(name)
+
+
+def test_as_model_wraps_sklearn_and_torch_and_passes_samplers_through():
+    lr = LogisticRegression()
+    assert isinstance(as_model(lr), BootstrapModel)
+    own = al.models.make("logreg")
+    assert as_model(own) is own
+    assert isinstance(as_model(nn.Linear(2, 3)), TorchClassifier)
+    with pytest.raises(TypeError, match="predict_proba"):
+        as_model(object())
+
+
+def test_bootstrap_members_see_every_class_even_when_one_is_rare():
+    X, y = make_blobs(30, centers=3, random_state=0)
+    y[y == 2] = 0
+    y[0] = 2  # one example of class 2
+    m = BootstrapModel(LogisticRegression(), n_members=6, seed=0).fit(X, y)
+    d = m.sample_proba(X, n_draws=6)
+    assert d.shape == (6, 30, 3)
+    assert all(len(member.classes_) == 3 for member in m.members_)
+
+
+def test_bootstrap_model_rejects_an_estimator_without_probabilities():
+    from sklearn.svm import LinearSVC
+
+    X, y = make_blobs(20, centers=2, random_state=0)
+    with pytest.raises(TypeError, match="predict_proba"):
+        BootstrapModel(LinearSVC()).fit(X, y)
+
+
+# ---------------------------------------------------------------- scikit-learn based
+def test_forest_draws_are_its_trees(moons):
+    X, y = moons
+    m = al.models.make("rf", n_estimators=12, seed=0).fit(X, y)
+    d = m.sample_proba(X, n_draws=12)
+    trees = {
+        tuple(np.round(t.predict_proba(X.astype(np.float32))[:, 1], 12))
+        for t in m.forest_.estimators_
+    }
+    assert {tuple(np.round(x[:, 1], 12)) for x in d} == trees  # every tree once
+    np.testing.assert_allclose(d.mean(axis=0), m.predict_proba(X))
+
+
+def test_gp_binary_draws_average_to_its_probabilities(moons):
+    X, y = moons
+    m = al.models.make("gp", seed=0).fit(X[:50], y[:50])
+    d = m.sample_proba(X, n_draws=3000, seed=1)
+    np.testing.assert_allclose(d.mean(axis=0), m.predict_proba(X), atol=0.03)
+    _, var = m.latent_mean_and_variance(np.array([[0.5, 0.25], [15.0, 15.0]]))
+    assert var[0, 1] > 3 * var[0, 0]  # far from the data the latent function is unknown
+
+
+def test_svm_calibrates_even_with_one_example_of_a_class():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0], [3.2, 2.9]])
+    m = al.models.make("svm", n_members=2, seed=0).fit(X, [0, 1, 1, 1])
+    p = m.predict_proba(X)
+    assert p.shape == (4, 2) and np.isfinite(p).all()
+
+
+def test_knn_caps_neighbours_at_the_number_of_examples():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0]])
+    m = al.models.make("knn", n_neighbors=5, n_members=2).fit(X, [0, 1, 1])
+    assert m.sample_proba(X, 2).shape == (2, 3, 2)
+
+
+def test_logreg_laplace_draws_spread_more_far_from_the_data(moons):
+    X, y = moons
+    m = al.models.make("logreg", seed=0).fit(X, y)
+    d = m.sample_proba(np.array([[0.5, 0.25], [0.5, 8.0]]), n_draws=200)
+    log_odds = np.log(d[..., 1]) - np.log(d[..., 0])  # (draws, points)
+    assert log_odds[:, 1].std() > 3 * log_odds[:, 0].std()
+
+
+# ---------------------------------------------------------------- torch: MC dropout
+class BNDropNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(2, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.3))
+        self.out = nn.Linear(16, 2)
+
+    def forward(self, x):
+        return self.out(self.body(x))
+
+
+def test_set_dropout_switches_only_the_dropout_layers():
+    net = BNDropNet()
+    set_dropout(net, True)
+    modes = {type(m).__name__: m.training for m in net.modules()}
+    assert modes["Dropout"] and not modes["BatchNorm1d"] and not modes["Linear"]
+    set_dropout(net, False)
+    assert not any(m.training for m in net.modules())
+
+
+def test_torch_classifier_mc_dropout_leaves_batchnorm_statistics_alone(moons):
+    X, y = moons
+    module = BNDropNet()
+    before = {k: v.clone() for k, v in module.state_dict().items()}
+    m = TorchClassifier(module, max_epochs=20, lr=1e-2, seed=0).fit(X, y)
+    for k, v in module.state_dict().items():  # the user's module is never trained
+        assert torch.equal(v, before[k])
+    bn = m.net_.module.body[1]
+    stats = bn.running_mean.clone()
+    d = m.sample_proba(X, n_draws=6)
+    assert torch.equal(bn.running_mean, stats)  # batch-norm stayed in eval mode
+    assert not np.allclose(d[0], d[1])  # dropout made the passes differ
+    assert m.embed(X).shape == (len(X), 16)
+
+
+def test_torch_classifier_without_dropout_says_why_it_cannot_sample(moons):
+    X, y = moons
+    m = TorchClassifier(nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2)), max_epochs=5)
+    m.fit(X, y)
+    assert m.predict_proba(X).shape == (len(X), 2)
+    with pytest.raises(TypeError, match="no dropout layer"):
+        m.sample_proba(X)
+
+
+def test_torch_classifier_output_width_may_index_the_labels(moons):
+    X, y = moons
+    m = TorchClassifier(nn.Linear(2, 4), max_epochs=30, lr=0.05).fit(X, y * 3)  # labels 0 and 3
+    np.testing.assert_array_equal(m.classes_, [0, 3])
+    p = m.predict_proba(X)
+    assert p.shape == (len(X), 2)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="outputs 2 logits but the labels are"):
+        TorchClassifier(nn.Linear(2, 2)).fit(X, np.r_[y[:-1], 5])
+    with pytest.raises(TypeError, match=r"nn\.Module"):
+        TorchClassifier("not a module").fit(X, y)
+
+
+def test_mc_dropout_without_dropout_cannot_sample(moons):
+    X, y = moons
+    m = al.models.make("mlp_mc_dropout", dropout=0.0, max_epochs=5).fit(X, y)
+    with pytest.raises(TypeError, match="no dropout"):
+        m.sample_proba(X)
+
+
+def test_torch_fit_leaves_global_torch_state_alone(moons):
+    X, y = moons
+    rng_state = torch.random.get_rng_state()
+    n_threads = torch.get_num_threads()
+    m = al.models.make("mlp_mc_dropout", max_epochs=5, seed=0).fit(X, y)
+    m.sample_proba(X, 3)
+    assert torch.equal(torch.random.get_rng_state(), rng_state)
+    assert torch.get_num_threads() == n_threads
+
+
+def test_warm_start_is_deterministic_and_resets_when_classes_change():
+    X, y = make_blobs(40, centers=3, random_state=0)
+    runs = []
+    for _ in range(2):
+        m = al.models.make("mlp_mc_dropout", warm_start=True, max_epochs=30, seed=0)
+        m.fit(X[:30], y[:30]).fit(X, y)
+        runs.append(m.predict_proba(X))
+    np.testing.assert_array_equal(*runs)
+    keep = y < 2
+    m.fit(X[keep], y[keep])  # two classes now: a fresh network
+    assert m.epochs_seen_ == m.n_epochs_
+
+
+def test_bad_training_settings_are_clear_errors(moons):
+    X, y = moons
+    with pytest.raises(ValueError, match="lr must be a positive"):
+        al.models.make("mlp_mc_dropout", lr=0).fit(X, y)
+    with pytest.raises(ValueError, match="batch_size"):
+        al.models.make("mlp_mc_dropout", batch_size=0).fit(X, y)
+    with pytest.raises(ValueError, match="device"):
+        al.models.make("mlp_mc_dropout", device="tpu").fit(X, y)
+    with pytest.raises(ValueError, match="n_members"):
+        al.models.make("deep_ensemble", n_members=0).fit(X, y)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message shown without CUDA")
+def test_asking_for_cuda_without_it_says_how_to_fall_back(moons):
+    X, y = moons
+    with pytest.raises(ValueError, match="device='auto'"):
+        al.models.make("mlp_mc_dropout", device="cuda").fit(X, y)
+
+
+def test_minibatches_are_used_above_the_batch_size(moons):
+    X, y = moons
+    m = al.models.make("mlp_mc_dropout", batch_size=16, max_epochs=3, seed=0).fit(X, y)
+    assert m.n_epochs_ == 3
+    again = al.models.make("mlp_mc_dropout", batch_size=16, max_epochs=3, seed=0).fit(X, y)
+    np.testing.assert_array_equal(m.predict_proba(X), again.predict_proba(X))
+
+
+# ---------------------------------------------------------------- torch: other heads
+def noisy_on_the_right(seed=0, n=200, flip=0.4):
+    rng = np.random.default_rng(seed)
+    X = np.c_[rng.uniform(-3, 3, n), rng.uniform(-1, 1, n)]
+    y = (X[:, 1] > 0).astype(int)
+    noisy = X[:, 0] > 0
+    flipped = noisy & (rng.random(n) < flip)
+    y[flipped] = 1 - y[flipped]
+    return X, y, noisy
+
+
+def test_heteroscedastic_mlp_learns_more_variance_where_labels_are_noisier():
+    X, y, noisy = noisy_on_the_right()
+    m = al.models.make(
+        "hetero_mlp", hidden=(32, 32), dropout=0.0, n_noise_samples=10, max_epochs=300, seed=0
+    ).fit(X, y)
+    var = m.predict_logit_variance(X)
+    assert var[noisy].mean() > 2 * var[~noisy].mean()
+
+
+def test_uncertainty_weighting_changes_training_and_needs_an_epistemic_source(moons):
+    X, y = moons
+    plain = al.models.make("mlp_mc_dropout", max_epochs=20, seed=0).fit(X, y)
+    weighted = al.models.make("mlp_mc_dropout", max_epochs=20, seed=0, uncertainty_weighting=2.0)
+    weighted.fit(X, y)
+    assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
+    ens = al.models.make("deep_ensemble", n_members=3, max_epochs=10, uncertainty_weighting=1.0)
+    assert ens.fit(X, y).predict_proba(X).shape == (len(X), 2)
+    with pytest.raises(ValueError, match="dropout > 0 or n_members > 1"):
+        al.models.make("mlp_mc_dropout", dropout=0.0, uncertainty_weighting=1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("loss", ["label_smoothing", "confidence_penalty", "focal"])
+def test_classifiers_train_with_any_classification_loss(moons, loss):
+    X, y = moons
+    m = al.models.make("mlp_mc_dropout", loss=loss, max_epochs=60, seed=0).fit(X, y)
+    assert (m.predict(X) == y).mean() > 0.8
+
+
+def test_evidential_draws_follow_the_dirichlet(moons):
+    X, y = moons
+    m = al.models.make("evidential_mlp", max_epochs=40, annealing_epochs=10, seed=0).fit(X, y)
+    alpha = m.predict_dirichlet(X[:3])
+    p = alpha / alpha.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(m.predict_proba(X[:3]), p)
+    d = m.sample_proba(X[:3], n_draws=4000, seed=0)
+    np.testing.assert_allclose(d.mean(axis=0), p, atol=0.02)
+    s = alpha.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(d.var(axis=0), p * (1 - p) / (s + 1), rtol=0.15, atol=1e-4)
+
+
+def test_loss_prediction_ranks_the_examples_the_model_gets_wrong(moons):
+    X, y = moons
+    m = al.models.make("mlp_loss_prediction", hidden=(32, 32), max_epochs=200, seed=0).fit(X, y)
+    p = m.predict_proba(X)
+    true_loss = -np.log(p[np.arange(len(y)), y])
+    predicted = m.predict_loss(X)
+    assert predicted.shape == (len(X),)
+    assert spearmanr(predicted, true_loss).statistic > 0.4
+
+
+def test_cnn_reads_square_images_or_a_given_shape():
+    X, y = make_blobs(24, centers=2, n_features=64, random_state=0)  # 8x8 "images"
+    m = al.models.make("cnn_mc_dropout", channels=(4, 8), hidden=16, max_epochs=3, seed=0)
+    assert m.fit(X, y).sample_proba(X, 3).shape == (3, 24, 2)
+    assert m.net_.image_shape == (1, 8, 8)
+    m2 = al.models.make(
+        "cnn_mc_dropout", image_shape=(4, 16), channels=(4,), hidden=8, max_epochs=2
+    )
+    assert m2.fit(X, y).net_.image_shape == (1, 4, 16)
+    with pytest.raises(ValueError, match="not a square number"):
+        al.models.make("cnn_mc_dropout").fit(X[:, :10], y)
+    with pytest.raises(ValueError, match="does not fit rows of 64"):
+        al.models.make("cnn_mc_dropout", image_shape=(5, 5)).fit(X, y)
+
+
+# ---------------------------------------------------------------- regression
+def noisy_wave(seed=0, n=200):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-3, 3, (n, 1))
+    noise = np.where(X[:, 0] > 0, 0.5, 0.05)
+    return X, np.sin(X[:, 0]) + noise * rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("name", ["mlp_mc_dropout_regressor", "deep_ensemble_regressor"])
+def test_regressors_split_noise_from_ignorance(name):
+    X, y = noisy_wave()
+    m = al.models.make(name, seed=0).fit(X, y)
+    _, var_a, var_e = m.predict_uncertainty(np.array([[-1.5], [1.5], [8.0]]))
+    assert var_a[1] > 5 * var_a[0]  # noisier on the right (0.25 vs 0.0025)
+    assert var_e[2] > 3 * var_e[0]  # far outside the data it does not know
+
+
+def test_gp_regressor_noise_is_aleatoric_and_distance_is_epistemic():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-3, 3, (80, 1))
+    y = np.sin(X[:, 0]) + 0.3 * rng.standard_normal(80)
+    m = al.models.make("gp_regressor", seed=0).fit(X, y)
+    _, var_a, var_e = m.predict_uncertainty(np.array([[0.0], [9.0]]))
+    assert 0.09 / 2 < var_a[0] < 0.09 * 2
+    assert var_e[1] > 10 * var_e[0]
+    draws, _ = m.sample_predictions(np.array([[0.0]]), n_draws=2000)
+    assert draws.var() == pytest.approx(var_e[0], rel=0.15)
+
+
+# ---------------------------------------------------------------- devices
+@pytest.mark.gpu
+@cuda
+@pytest.mark.parametrize("name", ["deep_ensemble", "mlp_mc_dropout", "hetero_mlp"])
+def test_cuda_agrees_with_cpu(name, moons):
+    X, y = moons
+    # No dropout in training: the same initial weights and full-batch steps on both devices.
+    params = dict(max_epochs=50, seed=0, dropout=0.0)
+    cpu = al.models.make(name, device="cpu", **params).fit(X, y)
+    gpu = al.models.make(name, device="cuda", **params).fit(X, y)
+    assert gpu.device_.type == "cuda"
+    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
+    np.testing.assert_allclose(gpu.embed(X), cpu.embed(X), rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.gpu
+@cuda
+def test_cuda_mc_dropout_draws_match_cpu_in_distribution(moons):
+    X, y = moons
+    cpu = al.models.make("mlp_mc_dropout", device="cpu", seed=0, max_epochs=50).fit(X, y)
+    gpu = al.models.make("mlp_mc_dropout", device="cuda", seed=0, max_epochs=50).fit(X, y)
+    d_cpu, d_gpu = cpu.sample_proba(X, 200), gpu.sample_proba(X, 200)
+    assert d_gpu.shape == d_cpu.shape
+    np.testing.assert_array_equal(gpu.sample_proba(X, 5, seed=3), gpu.sample_proba(X, 5, seed=3))
+    assert np.abs(d_gpu.mean(axis=0) - d_cpu.mean(axis=0)).mean() < 0.1
