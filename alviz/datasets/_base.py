@@ -70,8 +70,10 @@ class Dataset:
     groups : ndarray of shape (n_samples,) or None
         A sensitive attribute or subgroup id per training row.
     groups_test : ndarray of shape (n_test,) or None
-    raw : sequence or None
-        The raw items behind each training row (texts, images) for display.
+    raw : list or ndarray or None
+        The raw items behind each training row, for display: a list of str
+        for texts, an array of shape (n_samples, height, width[, channels])
+        for images.
     feature_names : list of str
     embedding : object or None
         A fitted transformer with ``transform`` (and ``inverse_transform``

@@ -34,6 +34,14 @@ def _check_codes(y: np.ndarray, classes, name: str) -> tuple[np.ndarray, np.ndar
     return y, classes
 
 
+def _raw(items):
+    # Texts stay a list of str: a numpy array of them would be an object array (pickled
+    # on save) or a fixed-width one (as wide as the longest text, for every row).
+    if items is None or isinstance(items, list):
+        return items
+    return np.asarray(items)
+
+
 def _display_note(emb, n_features: int) -> str:
     if emb is None:
         return "the two features as they are"
@@ -184,7 +192,10 @@ def build(
     check_finite_columns(X_tr, feature_names, "X")
     check_finite_columns(X_te, feature_names, "X_test")
     X2d, emb = fit_embedding(X_tr, embedding, seed)
-    X2d_test = X_te[:, :2] if emb is None else emb.transform(X_te)
+    if emb is None:
+        X2d_test = X_te[:, :2]
+    else:  # scikit-learn refuses to transform zero rows
+        X2d_test = emb.transform(X_te) if len(X_te) else np.empty((0, 2))
     size = f"{len(X_tr)} train + {len(X_te)} test rows, {X_tr.shape[1]} features"
     if task == "classification":
         size += f", {len(classes)} classes"
@@ -207,8 +218,8 @@ def build(
         card=dataclasses.replace(card, size=size),
         groups=None if g_tr is None else np.asarray(g_tr),
         groups_test=None if g_te is None else np.asarray(g_te),
-        raw=None if r_tr is None else np.asarray(r_tr),
-        raw_test=None if r_te is None else np.asarray(r_te),
+        raw=_raw(r_tr),
+        raw_test=_raw(r_te),
         feature_names=feature_names,
         embedding=emb,
         meta=meta,

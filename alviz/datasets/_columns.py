@@ -74,6 +74,13 @@ def column_kinds(frame, categorical=None, max_categories: int = 50) -> tuple[lis
                 problems.append(f"{col!r} has no values at all (every row is missing): drop it")
             elif inferred.startswith("mixed"):
                 kinds = sorted({type(v).__name__ for v in s.dropna().tolist()[:1000]})
+                containers = [k for k in kinds if k in ("list", "tuple", "dict", "set", "ndarray")]
+                if containers:
+                    problems.append(
+                        f"{col!r} holds {', '.join(containers)} values, which alviz cannot "
+                        f"encode: spread them over columns of numbers, or leave the column out"
+                    )
+                    continue
                 problems.append(
                     f"{col!r} mixes value types ({', '.join(kinds)}): convert it with "
                     f"df[{col!r}].astype(str) if it is a category, or pd.to_numeric if a number"

@@ -64,6 +64,7 @@ class NeighbourTSNE:
         """Run t-SNE on (a subsample of) X of shape (n, n_features)."""
         from sklearn.manifold import TSNE
         from sklearn.neighbors import NearestNeighbors
+        from threadpoolctl import threadpool_limits
 
         X = np.asarray(X, dtype=np.float64)
         if len(X) < 4:
@@ -72,7 +73,9 @@ class NeighbourTSNE:
         self.fit_rows_ = sub
         perplexity = min(self.perplexity, (len(sub) - 1) / 3)
         tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=self.seed)
-        self.positions_ = tsne.fit_transform(X[sub])
+        # On small data OpenMP threads cost more than they save (20x on a busy 2-core box).
+        with threadpool_limits(1 if len(sub) < 1000 else None):
+            self.positions_ = tsne.fit_transform(X[sub])
         self.neighbors_ = NearestNeighbors(n_neighbors=min(self.n_neighbors, len(sub))).fit(X[sub])
         return self
 

@@ -86,8 +86,10 @@ def split_indices(
     if key is not None:
 
         def names(v):
+            v = v.item()
             if stratify is True and class_names is not None and 0 <= v < len(class_names):
-                return f"class {class_names[v]!r}"
+                v = class_names[v]
+                v = v.item() if hasattr(v, "item") else v
             return f"class {v!r}" if stratify is True else f"stratum {v!r}"
 
         _check_stratifiable(key, test_size, names)

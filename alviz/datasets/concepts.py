@@ -194,9 +194,10 @@ OUTLIERS = Card(
     title="Outliers in the pool",
     shows="Two clean clusters plus a few far-away points with random labels, placed along "
     "the extension of the class boundary (meta['outlier_radius']: every point farther "
-    "from the origin is an outlier). Uncertainty sampling chases them (they look maximally "
-    "uncertain) although labelling them teaches nothing about the test data; density-"
-    "weighted strategies do not. The outliers are in the pool only.",
+    "from the origin is an outlier). Entropy sampling chases them although labelling them "
+    "teaches nothing about the test data: a Gaussian-process classifier ranks them all "
+    "first (far from data it says 50/50), a logistic regression those near its boundary's "
+    "extension. Density-weighted strategies do not. The outliers are in the pool only.",
     source="alviz generator (Gaussian clusters at (±1.5, 0); outliers on a far ring)",
     license=_GENERATED,
 )
@@ -252,7 +253,7 @@ def outliers(
     X_pool, y_pool = _clean_clusters(rng_pool, n_pool - n_outliers, noise, radius)
     # Along the boundary's extension (angles near ±90°), where the clean data says nothing.
     angle = np.pi / 2 + np.pi * rng_pool.integers(0, 2, n_outliers)
-    angle += rng_pool.uniform(-0.3, 0.3, n_outliers)
+    angle += rng_pool.uniform(-0.1, 0.1, n_outliers)
     r = rng_pool.uniform(distance, distance + 1.0, n_outliers)
     X_far = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
     X_pool = np.vstack([X_pool, X_far])

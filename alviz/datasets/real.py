@@ -86,30 +86,6 @@ IRIS = Card(
     source="Fisher (1936), UCI ML repository, via sklearn.datasets.load_iris",
     license=_UCI,
 )
-
-
-@register("iris", IRIS)
-def iris(test_size: float = 0.25, seed: int = 0, embedding: str = "pca"):
-    """150 iris flowers, 4 standardized features, 3 classes.
-
-    Parameters
-    ----------
-    test_size : float
-        Share of rows held out (stratified).
-    seed : int
-        Seed of the split and the embedding.
-    embedding : {"pca", "tsne"}
-        Display embedding.
-
-    Returns
-    -------
-    Dataset
-    """
-    from sklearn.datasets import load_iris
-
-    return _load("iris", load_iris(), IRIS, test_size, seed, embedding)
-
-
 WINE = Card(
     title="Wine",
     shows="Three cultivars from 13 chemical measurements: easy once scaled, so learning "
@@ -117,30 +93,6 @@ WINE = Card(
     source="Forina et al., UCI ML repository, via sklearn.datasets.load_wine",
     license=_UCI,
 )
-
-
-@register("wine", WINE)
-def wine(test_size: float = 0.25, seed: int = 0, embedding: str = "pca"):
-    """178 wines, 13 standardized features, 3 classes.
-
-    Parameters
-    ----------
-    test_size : float
-        Share of rows held out (stratified).
-    seed : int
-        Seed of the split and the embedding.
-    embedding : {"pca", "tsne"}
-        Display embedding.
-
-    Returns
-    -------
-    Dataset
-    """
-    from sklearn.datasets import load_wine
-
-    return _load("wine", load_wine(), WINE, test_size, seed, embedding)
-
-
 BREAST_CANCER = Card(
     title="Breast cancer (WDBC)",
     shows="Malignant vs benign tumours from 30 cell-nucleus features: a binary medical task "
@@ -150,10 +102,27 @@ BREAST_CANCER = Card(
     license=_UCI,
 )
 
+_TABLES = {
+    "iris": ("load_iris", IRIS, "150 iris flowers, 4 standardized features, 3 classes."),
+    "wine": ("load_wine", WINE, "178 wines, 13 standardized features, 3 classes."),
+    "breast_cancer": (
+        "load_breast_cancer",
+        BREAST_CANCER,
+        "569 tumours, 30 standardized features, 2 classes (malignant, benign).",
+    ),
+}
 
-@register("breast_cancer", BREAST_CANCER)
-def breast_cancer(test_size: float = 0.25, seed: int = 0, embedding: str = "pca"):
-    """569 tumours, 30 standardized features, 2 classes (malignant, benign).
+
+def _table_loader(name: str, loader: str, card: Card, summary: str):
+    """A registered loader for one of scikit-learn's small bundled tables."""
+
+    def load(test_size: float = 0.25, seed: int = 0, embedding: str = "pca"):
+        import sklearn.datasets
+
+        return _load(name, getattr(sklearn.datasets, loader)(), card, test_size, seed, embedding)
+
+    load.__name__ = load.__qualname__ = name
+    load.__doc__ = f"""{summary}
 
     Parameters
     ----------
@@ -161,16 +130,17 @@ def breast_cancer(test_size: float = 0.25, seed: int = 0, embedding: str = "pca"
         Share of rows held out (stratified).
     seed : int
         Seed of the split and the embedding.
-    embedding : {"pca", "tsne"}
+    embedding : {{"pca", "tsne"}}
         Display embedding.
 
     Returns
     -------
     Dataset
     """
-    from sklearn.datasets import load_breast_cancer
+    return register(name, card)(load)
 
-    return _load("breast_cancer", load_breast_cancer(), BREAST_CANCER, test_size, seed, embedding)
+
+iris, wine, breast_cancer = (_table_loader(n, *spec) for n, spec in _TABLES.items())
 
 
 DIABETES = Card(

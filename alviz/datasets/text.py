@@ -21,7 +21,7 @@ def _dense(X):
     return X.toarray()
 
 
-def _check_texts(texts, name: str) -> np.ndarray:
+def _check_texts(texts, name: str) -> list:
     if isinstance(texts, str):
         raise TypeError(f"{name} must be a list of strings, one per item; got a single string.")
     to_numpy = getattr(texts, "to_numpy", None)
@@ -35,7 +35,7 @@ def _check_texts(texts, name: str) -> np.ndarray:
             f"{name} must hold strings; {len(bad)} item(s) are not (first at index {bad[0]}: "
             f"{first!r}). Replace missing texts with '' or drop those rows yourself."
         )
-    return np.asarray(items, dtype=object)
+    return items
 
 
 class _Tfidf(TfidfVectorizer):
@@ -112,7 +112,8 @@ def from_texts(
     -------
     Dataset
         ``X`` dense TF-IDF of shape (n, n_terms), fitted on the training
-        texts; ``raw``/``raw_test`` the texts; ``feature_names`` the terms.
+        texts; ``raw``/``raw_test`` the texts (lists of str); ``feature_names``
+        the terms.
     """
     max_features = check_int(max_features, "max_features", 2)
     texts = _check_texts(texts, "texts")
