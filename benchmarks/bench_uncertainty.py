@@ -1,0 +1,211 @@
+"""Speed of the entropy decomposition (BALD) on sampled predictions, and of the per-round metrics.
+
+Target (issue 3): ``decompose`` / ``mutual_information`` on draws of shape
+(20, 100000, 10) float32 in at most 40 ms on the 2-core machine and at least
+3x faster than the plain numpy expression measured in the same run. alviz's
+time includes validating the input (finite, non-negative, rows summing to 1);
+the plain expression validates nothing.
+
+Each repeat times every in-process candidate once, in turn, so a burst of
+load from other processes hits all of them; the table gives the median time
+and the median of the per-repeat ratios to the plain expression. Peers
+(baal, scikit-activeml) run in their own virtual environment when ``--peers``
+points at one; they are timed in a subprocess after the in-process repeats.
+
+Run: .venv/bin/python benchmarks/bench_uncertainty.py [--peers /tmp/peers/bin/python] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import os
+import platform
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+import alviz as al
+
+RESULTS = Path(__file__).resolve().parent / "results" / "uncertainty.md"
+SHAPE = (20, 100_000, 10)
+
+
+def make_draws(shape, seed=0):
+    """Softmax of Gaussian logits: MC-dropout-like draws, some of them near one-hot."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(shape, dtype=np.float32) * np.float32(3)
+    z -= z.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=-1, keepdims=True)
+    return z
+
+
+def plain_numpy(p):
+    """The textbook expression a person would write."""
+    mean = p.mean(axis=0)
+    total = -(mean * np.log(mean + 1e-12)).sum(axis=-1)
+    aleatoric = -(p * np.log(p + 1e-12)).sum(axis=-1).mean(axis=0)
+    return total - aleatoric
+
+
+PEERS = {
+    "baal 2 `BALD().compute_score` (draws last)": """
+from baal.active.heuristics import BALD
+view = p.transpose(1, 2, 0)  # baal wants (n_samples, n_classes, n_draws)
+h = BALD()
+run = lambda: h.compute_score(view)
+""",
+    "scikit-activeml 1.0 `batch_bald(batch_size=1)`": """
+from skactiveml.pool._bald import batch_bald
+run = lambda: batch_bald(p, batch_size=1, random_state=0)
+""",
+}
+
+PEER_TIMER = """
+import time
+import numpy as np
+{make}
+p = make_draws({shape})
+{setup}
+run()
+times = []
+for _ in range({repeats}):
+    t0 = time.perf_counter(); run(); times.append(time.perf_counter() - t0)
+print(np.median(times) * 1e3)
+"""
+
+
+def interleaved(candidates: dict, repeats: int) -> dict[str, list[float]]:
+    """Seconds per call for each candidate, timing them in turn within each repeat."""
+    for f in candidates.values():
+        f()  # warm up: imports, thread pools, first-touch page faults
+    times = {name: [] for name in candidates}
+    for _ in range(repeats):
+        for name, f in candidates.items():
+            t0 = time.perf_counter()
+            f()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def peer_ms(python: str, setup: str, repeats: int) -> float | None:
+    code = PEER_TIMER.format(
+        make=inspect.getsource(make_draws), shape=SHAPE, setup=setup, repeats=repeats
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        print(f"  (peer skipped: {out.stderr.strip().splitlines()[-1]})", file=sys.stderr)
+        return None
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def accuracy(p) -> float:
+    """Largest |alviz - float64 formula| over the three parts, in nats."""
+    p64 = p.astype(np.float64)
+
+    def h(q):
+        return -(q * np.log(np.where(q > 0, q, 1.0))).sum(-1)
+
+    total, aleatoric = h(p64.mean(0)), h(p64).mean(0)
+    d = al.uncertainty.decompose(p)
+    return max(
+        float(np.abs(d.total - total).max()),
+        float(np.abs(d.aleatoric - aleatoric).max()),
+        float(np.abs(d.epistemic - (total - aleatoric)).max()),
+    )
+
+
+def metrics_rows(repeats: int) -> list[tuple[str, float]]:
+    """Per-round metrics of a Session on 500 test rows, in microseconds."""
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(500, 3)) * 2
+    probs = np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    y = rng.integers(0, 3, 500)
+    cal = al.calibration
+    rows = []
+    for name, f in [
+        ("expected_calibration_error", lambda: cal.expected_calibration_error(probs, y)),
+        ("brier_score", lambda: cal.brier_score(probs, y)),
+        ("negative_log_likelihood", lambda: cal.negative_log_likelihood(probs, y)),
+        ("reliability_curve", lambda: cal.reliability_curve(probs, y)),
+    ]:
+        t = interleaved({name: f}, repeats * 20)[name]
+        rows.append((name, float(np.median(t)) * 1e6))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=9, help="timed repeats (median reported)")
+    ap.add_argument("--peers", help="python of a venv with baal and scikit-activeml")
+    ap.add_argument("--write", action="store_true", help=f"write the table to {RESULTS.name}")
+    args = ap.parse_args()
+
+    p = make_draws(SHAPE)
+    p64 = p.astype(np.float64)
+    load_before = os.getloadavg()[0]
+    candidates = {
+        "plain numpy expression (no validation)": lambda: plain_numpy(p),
+        "alviz `decompose` (validates input)": lambda: al.uncertainty.decompose(p),
+        "alviz `mutual_information` (validates input)": lambda: al.uncertainty.mutual_information(
+            p
+        ),
+        "plain numpy expression, float64 input": lambda: plain_numpy(p64),
+        "alviz `decompose`, float64 input": lambda: al.uncertainty.decompose(p64),
+    }
+    times = interleaved(candidates, args.repeats)
+    load_after = os.getloadavg()[0]
+
+    def base_of(name):
+        return "plain numpy expression" + (", float64 input" if "float64" in name else "")
+
+    base_names = {n: next(b for b in candidates if b.startswith(base_of(n))) for n in candidates}
+    lines = [
+        f"BALD / entropy decomposition on draws of shape {SHAPE} (float32 unless said), "
+        f"median of {args.repeats} interleaved repeats.",
+        "",
+        "| implementation | median ms | speed-up vs plain numpy (same run) |",
+        "| --- | ---: | ---: |",
+    ]
+    for name, t in times.items():
+        base = np.array(times[base_names[name]])
+        ratio = float(np.median(base / np.array(t)))
+        lines.append(f"| {name} | {np.median(t) * 1e3:.1f} | {ratio:.2f}x |")
+    if args.peers:
+        ours = float(np.median(times["alviz `decompose` (validates input)"])) * 1e3
+        for name, setup in PEERS.items():
+            ms = peer_ms(args.peers, textwrap.dedent(setup), args.repeats)
+            if ms is not None:
+                speed = f"alviz is {ms / ours:.1f}x faster"
+                lines.append(f"| {name} (own venv, run after) | {ms:.1f} | {speed} |")
+    lines += [
+        "",
+        f"alviz vs the float64 formula: max abs difference {accuracy(p):.1e} nats.",
+        "",
+        "Per-round metrics of a Session (500 test rows, 3 classes), median µs per call:",
+        "",
+        "| function | median µs |",
+        "| --- | ---: |",
+    ]
+    lines += [f"| `{name}` | {us:.0f} |" for name, us in metrics_rows(args.repeats)]
+    lines += [
+        "",
+        f"Machine: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+        f"load average {load_before:.1f} before / {load_after:.1f} after the decomposition "
+        f"timings; numpy {np.__version__}, Python {platform.python_version()}.",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    if args.write:
+        command = " ".join([".venv/bin/python benchmarks/bench_uncertainty.py", *sys.argv[1:]])
+        RESULTS.write_text(f"# Uncertainty core: speed\n\nCommand: `{command}`\n\n{table}\n")
+        print(f"\nwrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
