@@ -316,3 +316,17 @@ def test_image_folder_problems(tmp_path, rng):
         al.datasets.from_images(tmp_path, [0, 1])
     with pytest.raises(FileNotFoundError):
         al.datasets.from_images(tmp_path / "missing")
+
+
+# ----------------------------------------------------------------- the example files in data/
+def test_example_files_load_with_unlabelled_rows():
+    import pathlib
+
+    examples = pathlib.Path(__file__).resolve().parents[1] / "data" / "examples"
+    fruit = al.datasets.from_csv(examples / "fruit.csv", target="label")
+    assert (
+        fruit.classes.tolist() == ["apple", "orange", "pear"] and (fruit.y == UNLABELED).sum() > 20
+    )
+    reviews = pd.read_csv(examples / "reviews.csv")
+    texts = al.datasets.from_texts(reviews["text"].tolist(), reviews["label"])
+    assert texts.classes.tolist() == ["negative", "positive"] and (texts.y == UNLABELED).sum() > 20

@@ -128,8 +128,15 @@ def _draw_test(idx: np.ndarray, key, n_test: int, rng: np.random.Generator) -> n
     if key is None:
         return perm[:n_test]
     strata = np.asarray(key)[pos]
-    _, inverse, counts = np.unique(strata, return_inverse=True, return_counts=True)
-    order = np.argsort(inverse, kind="stable")  # grouped by stratum, random within each
+    if strata.dtype.kind in "iu" and strata.min() >= 0 and strata.max() < 2**16:
+        inverse = strata.astype(np.uint16)  # class indices already: no sort needed
+        counts = np.bincount(inverse)
+        counts = counts[counts > 0]
+    else:
+        _, inverse, counts = np.unique(strata, return_inverse=True, return_counts=True)
+        inverse = inverse.astype(np.uint16 if len(counts) < 2**16 else np.int64)
+    # Grouped by stratum, random within each; a stable sort of 16-bit keys is a radix sort.
+    order = np.argsort(inverse, kind="stable")
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     take = _allocate(counts, n_test)
     chosen = [perm[order[s : s + t]] for s, t in zip(starts, take, strict=True)]
