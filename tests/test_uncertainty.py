@@ -234,13 +234,19 @@ def test_decompose_rejects_invalid_probabilities(draws, match):
         U.decompose(draws)
 
 
-def test_one_bad_draw_among_many_is_caught():
+@pytest.mark.parametrize("n_samples", [1000, 999])  # row groups that do and do not divide
+@pytest.mark.parametrize("name", DRAWS_MEASURES)
+def test_one_bad_draw_among_many_is_caught(name, n_samples):
     # Rows of other draws are fine, and this one's error cancels in the mean over draws.
-    d = np.full((4, 1000, 2), 0.5, np.float32)
+    d = np.full((4, n_samples, 2), 0.5, np.float32)
     d[1, 500] = [0.5, 0.4]
     d[2, 500] = [0.5, 0.6]
     with pytest.raises(ValueError, match="sum to 1"):
-        U.decompose(d)
+        DRAWS_MEASURES[name](d)
+    d[1, 500] = [1.5, -0.5]
+    d[2, 500] = [0.5, 0.5]
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        DRAWS_MEASURES[name](d)
 
 
 def test_non_numeric_input():

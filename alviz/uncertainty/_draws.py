@@ -13,9 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_draws
-from ._fused import fused_decompose
-from ._probs import _entropy_last_axis, _xlogx
+from ._fused import checked_draws, fused_decompose
+from ._probs import _entropy_last_axis
 
 __all__ = [
     "Decomposition",
@@ -140,7 +139,7 @@ def variation_ratio(probs_draws) -> np.ndarray:
     ndarray of shape (n_samples,)
         In ``[0, 1 - 1/min(n_draws, n_classes)]``; 0 = every draw votes the same class.
     """
-    p = check_draws(probs_draws)
+    p = checked_draws(probs_draws)
     return 1.0 - _votes(p).max(axis=1) / p.shape[0]
 
 
@@ -160,7 +159,7 @@ def vote_entropy(probs_draws) -> np.ndarray:
     ndarray of shape (n_samples,)
         In ``[0, log min(n_draws, n_classes)]`` nats; 0 = unanimous vote.
     """
-    p = check_draws(probs_draws)
+    p = checked_draws(probs_draws)
     return _entropy_last_axis(_votes(p) / p.shape[0])
 
 
@@ -180,7 +179,7 @@ def mean_std(probs_draws) -> np.ndarray:
     ndarray of shape (n_samples,)
         In ``[0, 0.5]``; 0 = every draw gives the same probabilities.
     """
-    p = check_draws(probs_draws)
+    p = checked_draws(probs_draws)
     return p.std(axis=0, dtype=np.float64).mean(axis=1)
 
 
@@ -201,11 +200,11 @@ def kl_disagreement(probs_draws) -> np.ndarray:
     ndarray of shape (n_samples,)
         In ``[0, log n_classes]`` nats; 0 = every draw matches the consensus.
     """
-    p = check_draws(probs_draws).astype(np.float64, copy=False)
+    p = checked_draws(probs_draws).astype(np.float64, copy=False)
     consensus = p.mean(axis=0)
-    # KL = sum p log p - sum p log q. A class with q = 0 has p = 0 in every draw,
-    # so its term is 0: log 1 = 0 stands in for log 0 there.
-    log_q = np.log(np.where(consensus > 0, consensus, 1.0))
-    cross = (p * log_q[None]).sum(axis=2)
-    kl = _xlogx(p).sum(axis=2) - cross
+    # KL = sum p (log p - log q). Where p = 0 the term is 0 (log 1 stands in for
+    # log 0), and a class with q = 0 has p = 0 in every draw.
+    log_p = np.log(np.where(p > 0, p, 1.0))
+    log_p -= np.log(np.where(consensus > 0, consensus, 1.0))[None]
+    kl = np.einsum("tnc,tnc->tn", p, log_p)
     return np.maximum(kl.mean(axis=0), 0.0)

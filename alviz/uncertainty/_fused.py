@@ -31,7 +31,7 @@ import numpy as np
 
 from .._validation import ROW_SUM_ATOL, _as_float, check_draws
 
-__all__ = ["fused_decompose"]
+__all__ = ["checked_draws", "fused_decompose"]
 
 #: Bytes of one block of draws. The block's copy and its logs (twice this)
 #: stay within a typical 1-2 MiB L2 cache.
@@ -191,3 +191,41 @@ def fused_decompose(probs_draws, name: str = "probs_draws") -> tuple[np.ndarray,
     np.minimum(aleatoric, total, out=aleatoric)
     np.maximum(aleatoric, 0.0, out=aleatoric)
     return total, aleatoric
+
+
+def checked_draws(probs_draws, name: str = "probs_draws") -> np.ndarray:
+    """:func:`alviz._validation.check_draws` at a fraction of its cost on large arrays.
+
+    Two passes instead of six: the row sums (grouped as in :func:`_blocks`,
+    which also catches NaN and inf) and the minimum (which catches negative
+    entries). Anything suspicious goes to ``check_draws`` for its message.
+
+    Parameters
+    ----------
+    probs_draws : array-like of shape (n_draws, n_samples, n_classes)
+        Sampled class probabilities, draws first.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_draws, n_samples, n_classes)
+        float32 or float64, C-contiguous.
+    """
+    p = _as_float(probs_draws, name)
+    if p.ndim != 3 or p.size == 0:
+        return check_draws(p, name)
+    p = np.ascontiguousarray(p)
+    n_classes = p.shape[2]
+    k, group = _row_sum_weights(n_classes, p.dtype)
+    rows = p.reshape(-1, n_classes)
+    # NaN and inf show up as bad sums; check_draws then names them.
+    with _single_threaded_blas(), np.errstate(invalid="ignore", over="ignore"):
+        if len(rows) % k == 0:
+            sums = rows.reshape(-1, k * n_classes) @ group
+        else:
+            sums = rows @ np.ones(n_classes, p.dtype)
+    worst = max(float(sums.max()) - 1.0, 1.0 - float(sums.min()))
+    if not (worst <= ROW_SUM_ATOL and float(p.min()) >= -1e-6):
+        return np.ascontiguousarray(check_draws(p, name))
+    return p
