@@ -1,23 +1,30 @@
 """Entropy decomposition of sampled predictions in one cache-blocked pass.
 
-The textbook numpy expression ``-(p * np.log(p)).sum(-1).mean(0)`` builds
+The textbook numpy expression ``-(p * np.log(p + eps)).sum(-1).mean(0)`` builds
 several temporaries as large as the input (80 MB for draws of shape
-(20, 100000, 10) float32) and so spends most of its time moving memory.
-Here the samples are cut into blocks small enough to stay in a core's L2
-cache; each block is read from main memory once, and everything the
-decomposition and its validation need is computed while it is hot:
+(20, 100000, 10) float32), reduces over the short class axis (slow in numpy)
+and so spends most of its time moving memory. Here the samples are cut into
+blocks small enough to stay in a core's L2 cache; each block is read from
+main memory once, and everything the decomposition and its validation need
+is computed while it is hot:
 
-- a copy ``x + tiny`` (so ``0 log 0`` becomes ``0 * log(tiny) = 0`` without a
-  branch or a NaN to clean up),
-- the row sums, by a matrix-vector product (the validation: every row sums to 1),
-- the sum over draws (for the mean prediction and its entropy),
-- ``x log x`` summed over draws (the expected entropy).
+- a contiguous copy ``x + tiny``: ``0 log 0`` becomes ``tiny log tiny ~ 0``
+  with no branch and no NaN to clean up, and log2 stays off its slow path for
+  zeros;
+- the row sums, by a thin matrix product (the validation: every row sums to 1;
+  NaN and inf make a bad sum);
+- the sum over draws (for the mean prediction and its entropy);
+- ``log2`` of the copy, then ``sum_t x log2 x`` by one einsum, which multiplies
+  and sums without writing the product (the expected entropy).
 
-Blocks are shared between threads; numpy releases the GIL inside its loops,
-so they run in parallel. NaN, inf or negative entries surface as a non-finite
-result or a bad row sum; only then does :func:`alviz._validation.check_draws`
-run, to raise its precise message (or, for the tiny negative rounding it
-tolerates, to let a clipped copy through the same pass).
+The per-sample sums over classes then run once on arrays ``n_draws`` times
+smaller than the input. Blocks are shared between threads (numpy releases the
+GIL inside its loops), with BLAS held to one thread meanwhile. Negative
+entries surface as NaN; only when a row sum or a result is off does
+:func:`alviz._validation.check_draws` run, to raise its precise message (or,
+for the tiny negative rounding it tolerates, to let a clipped copy through).
+Precision: float32 input is computed in float32 and agrees with the float64
+formula to about 1e-6 nats.
 """
 
 from __future__ import annotations
