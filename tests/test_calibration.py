@@ -169,6 +169,14 @@ def test_temperature_scaling_sharpens_an_under_confident_model_from_probabilitie
     under = softmax(logits / 2.0, axis=1)  # probabilities, 2x too soft
     ts = cal.TemperatureScaler().fit(under, y)  # "auto" sees probabilities
     assert ts.temperature_ == pytest.approx(0.5, rel=0.15)
+    # The same as passing their logs as logits, also for float32 rows a rounding above 1.
+    as_logits = cal.TemperatureScaler(input="logits").fit(np.log(under), y)
+    assert as_logits.temperature_ == pytest.approx(ts.temperature_, rel=1e-5)
+    rounded = under.astype(np.float32)
+    rounded[0] = [1 + 1e-7, 0, 0, 0]
+    auto = cal.TemperatureScaler().fit(rounded, y).temperature_
+    assert auto == cal.TemperatureScaler(input="probs").fit(rounded, y).temperature_
+    assert auto == pytest.approx(ts.temperature_, rel=0.1)
     assert cal.negative_log_likelihood(ts.transform(under), y) < cal.negative_log_likelihood(
         under, y
     )

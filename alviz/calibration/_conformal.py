@@ -54,7 +54,9 @@ class SplitConformal(BaseEstimator):
         conservative: at least ``1 - alpha``, often a few points more.
         ``True``: the class's own mass in the score is multiplied by a uniform
         draw, as in Romano et al., for coverage close to exactly ``1 - alpha``
-        and smaller sets; sets then depend on ``seed`` and may be empty.
+        and smaller sets; sets then depend on ``seed`` and may be empty. The
+        uniforms come from one stream started by ``fit``: ``fit`` then the same
+        ``predict_sets`` calls replay exactly; a second call draws new ones.
     seed : None, int or numpy.random.Generator
         Randomness of ``randomized=True``; the same seed gives the same sets.
 

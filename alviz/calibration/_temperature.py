@@ -19,8 +19,13 @@ _BETA_BOUNDS = (1e-2, 1e2)
 
 
 def _looks_like_probs(a: np.ndarray) -> bool:
+    # The same tolerances as check_probs, so "auto" never sends valid
+    # probabilities down the logits path because of rounding.
     return bool(
-        a.size and a.min() >= 0 and a.max() <= 1 and np.abs(a.sum(axis=1) - 1).max() <= ROW_SUM_ATOL
+        a.size
+        and a.min() >= -1e-6
+        and a.max() <= 1 + 1e-6
+        and np.abs(a.sum(axis=1) - 1).max() <= ROW_SUM_ATOL
     )
 
 
