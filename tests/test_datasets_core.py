@@ -196,3 +196,10 @@ def test_load_stamps_the_params_as_passed():
 def test_register_twice_is_an_error():
     with pytest.raises(ValueError, match="registered twice"):
         al.datasets.register("moons", al.datasets.card("moons"))(lambda: None)
+
+
+def test_stamp_is_plain_json_for_numpy_params():
+    import json
+
+    ds = al.datasets.load("moons", n_samples=np.int64(60), seed=np.int32(2))
+    assert json.loads(json.dumps(ds.meta["registry"]))["params"] == {"n_samples": 60, "seed": 2}

@@ -6,6 +6,8 @@ import inspect
 import os
 from collections.abc import Callable
 
+import numpy as np
+
 from ._base import Card, Dataset
 
 __all__ = ["card", "cards_markdown", "load", "names", "register"]
@@ -71,9 +73,18 @@ def load(name: str, **params) -> Dataset:
             f"it takes {list(sig.parameters)}."
         )
     ds = fn(**params)
-    passed = {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in params.items()}
+    passed = {k: _plain(v) for k, v in params.items()}
     ds.meta["registry"] = {"name": name, "params": passed}
     return ds
+
+
+def _plain(value):
+    """Paths as str, numpy scalars as Python ones: the stamp must survive JSON."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def cards_markdown() -> str:
