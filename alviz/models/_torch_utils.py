@@ -82,7 +82,11 @@ def seeded(seed: int, device: torch.device):
     if device.type == "cuda":
         devices = [device.index if device.index is not None else torch.cuda.current_device()]
     with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+        # Seed only the generators fork_rng restores (torch.manual_seed would reseed every GPU).
+        torch.random.default_generator.manual_seed(seed)
+        if devices:
+            with torch.cuda.device(devices[0]):
+                torch.cuda.manual_seed(seed)
         yield
 
 

@@ -73,8 +73,11 @@ class TorchClassifier(TorchClassifierBase):
     @torch.no_grad()
     def _output_width(self, n_features: int) -> int:
         module = copy.deepcopy(self.module).eval()
-        try:
-            out = module(torch.zeros(2, n_features))
+        first = next(module.parameters(), None)
+        try:  # probe on the device the module lives on
+            out = module(
+                torch.zeros(2, n_features, device=first.device if first is not None else "cpu")
+            )
         except Exception as exc:
             raise ValueError(
                 f"the module failed on a batch of shape (2, {n_features}) ({exc}); it must map "
