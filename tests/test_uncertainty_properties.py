@@ -1,5 +1,7 @@
 """Property tests (hypothesis) of the entropy decomposition and its fast path."""
 
+import threading
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -159,3 +161,31 @@ def test_non_contiguous_input():
     p = rng.dirichlet(np.ones(3), size=(50, 4)).transpose(1, 0, 2)  # a strided view
     for got, want in zip(U.decompose(p), reference(p), strict=True):
         np.testing.assert_allclose(got, np.maximum(want, 0), atol=1e-10)
+
+
+def test_blas_threads_are_restored_also_with_concurrent_callers(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [
+            i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"
+        ]
+
+    before = blas_threads()
+    monkeypatch.setattr(_fused, "_PARALLEL_MIN_ELEMENTS", 1)
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(4), size=(5, 300)).astype(np.float32)
+    want = U.decompose(p).epistemic
+    results = []
+
+    def work():
+        results.extend(np.allclose(U.decompose(p).epistemic, want) for _ in range(10))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 40
+    assert blas_threads() == before
+    assert _fused._LIMIT_USERS == 0

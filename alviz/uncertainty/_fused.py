@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -48,6 +49,9 @@ _PARALLEL_MIN_ELEMENTS = 2_000_000
 #: Row sums are taken this many values at a time (see _row_sum_weights).
 _ROW_GROUP_WIDTH = 40
 _CONTROLLER = None
+_LIMITER = None
+_LIMIT_USERS = 0
+_LIMIT_LOCK = threading.Lock()
 
 
 def _n_threads() -> int:
@@ -110,22 +114,36 @@ def _blocks(p: np.ndarray, lo: int, hi: int, mean: np.ndarray, plogp: np.ndarray
     return float(np.max(devs)) if devs else 0.0
 
 
+@contextlib.contextmanager
 def _single_threaded_blas():
-    """Context that keeps BLAS on one thread while the blocks run.
+    """Keep BLAS on one thread while the blocks run.
 
-    The matrix-vector products here are small; OpenBLAS would still split them
-    over its own threads, which fight with ours (and on a busy machine spin for
-    milliseconds). threadpoolctl comes with scikit-learn; without it, run as is.
+    The matrix products here are small; OpenBLAS would still split them over
+    its own threads, which fight with ours (and on a busy machine spin for
+    milliseconds). The limit is process-wide, so concurrent callers share one
+    limiter: the first sets it, the last restores the user's setting.
+    threadpoolctl comes with scikit-learn; without it, run as is.
     """
-    global _CONTROLLER
-    try:
-        if _CONTROLLER is None:
-            from threadpoolctl import ThreadpoolController
+    global _CONTROLLER, _LIMITER, _LIMIT_USERS
+    with _LIMIT_LOCK:
+        if _LIMIT_USERS == 0:
+            try:
+                if _CONTROLLER is None:
+                    from threadpoolctl import ThreadpoolController
 
-            _CONTROLLER = ThreadpoolController()
-        return _CONTROLLER.limit(limits=1, user_api="blas")
-    except Exception:  # threadpoolctl missing or unable to inspect the libraries
-        return contextlib.nullcontext()
+                    _CONTROLLER = ThreadpoolController()
+                _LIMITER = _CONTROLLER.limit(limits=1, user_api="blas")
+            except Exception:  # threadpoolctl missing or unable to inspect the libraries
+                _LIMITER = None
+        _LIMIT_USERS += 1
+    try:
+        yield
+    finally:
+        with _LIMIT_LOCK:
+            _LIMIT_USERS -= 1
+            if _LIMIT_USERS == 0 and _LIMITER is not None:
+                _LIMITER.restore_original_limits()
+                _LIMITER = None
 
 
 def _run(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
