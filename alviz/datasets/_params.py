@@ -6,7 +6,15 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_choice", "check_int", "check_real", "check_seed", "check_test_size"]
+__all__ = [
+    "check_choice",
+    "check_int",
+    "check_real",
+    "check_seed",
+    "check_test_size",
+    "pool_and_test_sizes",
+    "pool_and_test_streams",
+]
 
 
 def check_int(value, name: str, low: int | None = None, high: int | None = None) -> int:
@@ -81,3 +89,16 @@ def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}; got {value!r}.")
     return value
+
+
+def pool_and_test_sizes(n_samples, test_size, seed, min_samples: int) -> tuple[int, int, int]:
+    """Pool size, test size and seed of a world that draws its pool and test split apart."""
+    n_samples = check_int(n_samples, "n_samples", min_samples)
+    test_size = check_test_size(test_size, n_samples)
+    n_test = int(test_size) if test_size >= 1 else round(test_size * n_samples)
+    return n_samples - n_test, n_test, check_seed(seed)
+
+
+def pool_and_test_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent generators for the pool and the test split of one seed."""
+    return np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])

@@ -17,7 +17,13 @@ import numpy as np
 
 from ._base import Card
 from ._build import build
-from ._params import check_int, check_real, check_seed, check_test_size
+from ._params import (
+    check_int,
+    check_real,
+    check_seed,
+    pool_and_test_sizes,
+    pool_and_test_streams,
+)
 from ._registry import register
 
 __all__ = ["aleatoric", "aleatoric_epistemic", "epistemic", "groups", "in_box", "outliers"]
@@ -37,17 +43,8 @@ def _uniform_box(rng, n: int, box) -> np.ndarray:
     return np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
 
 
-def _sizes(n_samples, test_size, seed, min_samples: int = 40) -> tuple[int, int, int]:
-    """Pool and test sizes of worlds that draw the two separately, and the seed."""
-    n_samples = check_int(n_samples, "n_samples", min_samples)
-    test_size = check_test_size(test_size, n_samples)
-    n_test = int(test_size) if test_size >= 1 else round(test_size * n_samples)
-    return n_samples - n_test, n_test, check_seed(seed)
-
-
-def _streams(seed: int):
-    """Independent generators for the pool and the test split."""
-    return np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
+def _sizes(n_samples, test_size, seed):
+    return pool_and_test_sizes(n_samples, test_size, seed, min_samples=40)
 
 
 # --------------------------------------------------------------------- aleatoric
@@ -165,7 +162,7 @@ def epistemic(
     n_in_gap = check_int(n_in_gap, "n_in_gap", 0, n_pool // 2)
     domain = ((-4.0, 4.0), (-2.5, 2.5))
     gap_box = ((-gap / 2, gap / 2), domain[1])
-    rng_pool, rng_test = _streams(seed)
+    rng_pool, rng_test = pool_and_test_streams(seed)
     # Outside the gap: x uniform over the two side intervals, so their density matches.
     side = 4.0 - gap / 2
     u = rng_pool.uniform(-side, side, n_pool - n_in_gap)
@@ -249,7 +246,7 @@ def outliers(
     distance = check_real(distance, "distance", 3.0, 100.0)
     noise = check_real(noise, "noise", 0.0, 1.5)
     radius = distance - 0.5
-    rng_pool, rng_test = _streams(seed)
+    rng_pool, rng_test = pool_and_test_streams(seed)
     X_pool, y_pool = _clean_clusters(rng_pool, n_pool - n_outliers, noise, radius)
     # Along the boundary's extension (angles near ±90°), where the clean data says nothing.
     angle = np.pi / 2 + np.pi * rng_pool.integers(0, 2, n_outliers)
@@ -423,7 +420,7 @@ def aleatoric_epistemic(
     n_pool, n_test, seed = _sizes(n_samples, test_size, seed)
     n_empty = check_int(n_empty, "n_empty", 2, n_pool // 10)
     overlap_share = check_real(overlap_share, "overlap_share", 0.0, 0.8, low_open=True)
-    rng_pool, rng_test = _streams(seed)
+    rng_pool, rng_test = pool_and_test_streams(seed)
     X_pool, y_pool = _ae_sample(rng_pool, n_pool, n_empty, overlap_share)
     n_empty_test = round(n_empty * n_test / n_pool)
     X_test, y_test = _ae_sample(rng_test, n_test, n_empty_test, overlap_share)

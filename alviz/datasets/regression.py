@@ -13,7 +13,13 @@ import numpy as np
 
 from ._base import Card
 from ._build import build
-from ._params import check_int, check_real, check_seed, check_test_size
+from ._params import (
+    check_int,
+    check_real,
+    check_seed,
+    pool_and_test_sizes,
+    pool_and_test_streams,
+)
 from ._registry import register
 
 __all__ = ["hetero_sine", "hetero_sine_truth", "step", "step_truth"]
@@ -21,13 +27,6 @@ __all__ = ["hetero_sine", "hetero_sine_truth", "step", "step_truth"]
 _GENERATED = "BSD-3-Clause (generated data; alviz generator)"
 _DOMAIN = (-4.0, 4.0)
 _NOISY_BAND = (-3.0, -1.0)
-
-
-def _sizes(n_samples, test_size, seed) -> tuple[int, int, int]:
-    n_samples = check_int(n_samples, "n_samples", 20)
-    test_size = check_test_size(test_size, n_samples)
-    n_test = int(test_size) if test_size >= 1 else round(test_size * n_samples)
-    return n_samples - n_test, n_test, check_seed(seed)
 
 
 def hetero_sine_truth(x, noise: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +90,7 @@ def hetero_sine(
     Dataset
         ``task="regression"``, X of shape (n, 1).
     """
-    n_pool, n_test, seed = _sizes(n_samples, test_size, seed)
+    n_pool, n_test, seed = pool_and_test_sizes(n_samples, test_size, seed, min_samples=20)
     noise = check_real(noise, "noise", 0.0, 5.0)
     try:
         lo, hi = (float(v) for v in gap)
@@ -102,7 +101,7 @@ def hetero_sine(
             f"gap must satisfy -1 <= lo <= hi <= 4 (inside the domain, right of the noisy "
             f"band [-3, -1]); got {gap!r}."
         )
-    rng_pool, rng_test = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
+    rng_pool, rng_test = pool_and_test_streams(seed)
     width = (_DOMAIN[1] - _DOMAIN[0]) - (hi - lo)
     u = rng_pool.uniform(_DOMAIN[0], _DOMAIN[0] + width, n_pool)
     x_pool = np.where(u < lo, u, u + (hi - lo))
