@@ -399,3 +399,28 @@ def test_context_arrays_of_the_wrong_length_are_a_clear_error():
     ctx = _ctx(np.eye(2), embeddings=np.eye(2), X_labeled=np.eye(2))
     with pytest.raises(ValueError, match=r"needs context\.embeddings_labeled"):
         get("coreset").score(ctx)
+
+
+def test_density_of_a_grid_is_measured_against_the_reference_pool():
+    pool = np.random.default_rng(0).normal(scale=0.2, size=(50, 2))
+    grid = np.array([[0.0, 0.0], [3.0, 3.0]])
+    dens = A.density(grid, reference=pool)
+    assert dens[0] > 0.5 > 0.01 > dens[1]
+    probs = np.full((2, 2), 0.5)
+    ctx = _ctx(grid, embeddings=grid, probs=probs, extra={"density_reference": pool})
+    np.testing.assert_allclose(get("density_weighted").explain(ctx, [0, 1])["density"], dens)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 5))
+def test_wrappers_reduce_to_their_base_when_their_own_term_is_neutral(seed, k):
+    rng = np.random.default_rng(seed)
+    probs = softmax(rng.normal(size=(12, 3)) * 2, axis=1)
+    E = rng.normal(size=(12, 2))
+    ctx = _ctx(E, probs=probs, embeddings=E, extra={"costs": np.ones(12)})
+    base = get("margin").score(ctx)
+    np.testing.assert_allclose(get("cost_sensitive", base="margin").score(ctx), base)
+    np.testing.assert_allclose(get("density_weighted", base="margin", beta=0.0).score(ctx), base)
+    top = set(get("margin").select(ctx, k, seed).tolist())
+    hybrid = get("hybrid", base="margin", prefilter=1).select(ctx, k, seed)
+    assert set(hybrid.tolist()) == top

@@ -50,52 +50,65 @@ def _nonnegative(scores, name: str) -> np.ndarray:
     return s
 
 
-def density(embeddings, similarity: str = "rbf", gamma=None, n_features: int = 1024, seed=0):
-    """Mean similarity of each point to the pool (the pool includes the point itself).
+def _unit_rows(X: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return np.divide(X, norms, out=np.zeros_like(X), where=norms > 0)  # zero rows stay zero
+
+
+def density(
+    embeddings,
+    similarity: str = "rbf",
+    gamma=None,
+    n_features: int = 1024,
+    seed=0,
+    reference=None,
+) -> np.ndarray:
+    """Mean similarity of each point to a reference set (by default the points themselves).
 
     Parameters
     ----------
-    embeddings : array-like of shape (n_pool, n_dims)
+    embeddings : array-like of shape (n_points, n_dims)
     similarity : {"rbf", "cosine"}
         ``rbf``: ``exp(-gamma ||x - x'||²)``, the density seen in a 2-D plot.
         ``cosine``: Settles & Craven's choice for text, clipped at 0.
     gamma : float, optional
-        RBF width; default ``1 / mean squared distance between pool points``
+        RBF width; default ``1 / mean squared distance between reference points``
         (so a typical pair has similarity ``e^-1``).
     n_features : int
         Random Fourier features (Rahimi & Recht 2007) used for the RBF mean when
-        the exact computation (``n_pool² * n_dims`` above 2e9) would be slow.
+        the exact computation (``n_points * n_reference * n_dims`` above 2e9) would be slow.
     seed : int
         Seeds the random features (unused when exact).
+    reference : array-like of shape (n_reference, n_dims), optional
+        The points whose density is measured, e.g. the unlabeled pool when the
+        embeddings are a display grid. Default: ``embeddings`` (each point counts itself).
 
     Returns
     -------
-    ndarray of shape (n_pool,)
+    ndarray of shape (n_points,)
         In ``[0, 1]``.
     """
     E = as_embeddings(embeddings)
-    n, d = E.shape
+    R = E if reference is None else as_embeddings(reference, "reference", E.shape[1])
     if similarity == "cosine":
-        norms = np.linalg.norm(E, axis=1, keepdims=True)
-        U = np.divide(E, norms, out=np.zeros_like(E), where=norms > 0)
-        return np.clip(U @ U.mean(axis=0), 0.0, 1.0)
+        return np.clip(_unit_rows(E) @ _unit_rows(R).mean(axis=0), 0.0, 1.0)
     if similarity != "rbf":
         raise ValueError(f"similarity must be 'rbf' or 'cosine'; got {similarity!r}.")
     if gamma is None:
         # Mean squared distance over all ordered pairs = 2 * total variance (closed form).
-        msd = 2.0 * E.var(axis=0).sum()
+        msd = 2.0 * R.var(axis=0).sum()
         gamma = 1.0 / msd if msd > 0 else 1.0
-    if n * n * d <= _EXACT_DENSITY:
-        out = np.empty(n)
-        rows = max(1, _BLOCK // n)
-        for s in range(0, n, rows):
-            out[s : s + rows] = np.exp(-gamma * sq_dists(E[s : s + rows], E)).mean(axis=1)
+    if len(E) * len(R) * E.shape[1] <= _EXACT_DENSITY:
+        out = np.empty(len(E))
+        rows = max(1, _BLOCK // len(R))
+        for s in range(0, len(E), rows):
+            out[s : s + rows] = np.exp(-gamma * sq_dists(E[s : s + rows], R)).mean(axis=1)
         return out
     rng = check_random_state(seed)
-    W = rng.normal(scale=np.sqrt(2.0 * gamma), size=(d, n_features))
+    W = rng.normal(scale=np.sqrt(2.0 * gamma), size=(E.shape[1], n_features))
     b = rng.uniform(0.0, 2.0 * np.pi, n_features)
-    Z = np.cos(E @ W + b) * np.sqrt(2.0 / n_features)
-    return np.clip(Z @ Z.mean(axis=0), 0.0, 1.0)
+    z_ref = (np.cos(R @ W + b) * np.sqrt(2.0 / n_features)).mean(axis=0)
+    return np.clip(np.cos(E @ W + b) @ z_ref * np.sqrt(2.0 / n_features), 0.0, 1.0)
 
 
 def information_density_scores(
@@ -197,6 +210,7 @@ def hybrid_batch(
         return cand[:k]
     if diversity == "kmeans":
         w = s[cand] - min(s[cand].min(), 0.0) + 1e-12  # k-means weights must be positive
+        w /= w.max()
         picks = cand[kmeans_representatives(E[cand], k, rng, sample_weight=w)]
         return picks[np.argsort(-s[picks], kind="stable")]
     L = np.empty((0, E.shape[1])) if embeddings_labeled is None else embeddings_labeled
@@ -246,6 +260,13 @@ class DensityWeighted(_Wrapper):
     similarity : {"rbf", "cosine"}
     gamma : float, optional
         RBF width (default: from the pool's spread).
+
+    Notes
+    -----
+    The density is that of the context's pool. When the context's points are
+    not the pool (a display grid), pass the pool's embeddings as
+    ``context.extra["density_reference"]`` (n_reference, n_dims) so that the
+    grid is scored by the density of the real data.
     """
 
     name = "density_weighted"
@@ -270,7 +291,10 @@ class DensityWeighted(_Wrapper):
         """``uncertainty`` (the base score), ``density`` and ``score``."""
         pos = _positions(positions, context.n_pool)
         u = _nonnegative(self._base(context).score(context), "base scores")
-        dens = density(context_embeddings(context, self.name)[0], self.similarity, self.gamma)
+        # A display grid is scored by the density of the real pool when the Session gives it.
+        ref = context.extra.get("density_reference")
+        E = context_embeddings(context, self.name)[0]
+        dens = density(E, self.similarity, self.gamma, reference=ref)
         return {
             "uncertainty": u[pos],
             "density": dens[pos],
