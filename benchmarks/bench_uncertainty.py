@@ -80,16 +80,24 @@ print(np.median(times) * 1e3)
 """
 
 
-def interleaved(candidates: dict, repeats: int) -> dict[str, list[float]]:
-    """Seconds per call for each candidate, timing them in turn within each repeat."""
+def interleaved(candidates: dict, repeats: int, cpu: dict | None = None) -> dict[str, list[float]]:
+    """Seconds per call for each candidate, timing them in turn within each repeat.
+
+    ``cpu``, when given, receives the CPU seconds of the process (all threads) per call.
+    """
     for f in candidates.values():
         f()  # warm up: imports, thread pools, first-touch page faults
     times = {name: [] for name in candidates}
+    for name in candidates:
+        if cpu is not None:
+            cpu[name] = []
     for _ in range(repeats):
         for name, f in candidates.items():
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             f()
             times[name].append(time.perf_counter() - t0)
+            if cpu is not None:
+                cpu[name].append(time.process_time() - c0)
     return times
 
 
@@ -158,7 +166,8 @@ def main() -> None:
         "plain numpy expression, float64 input": lambda: plain_numpy(p64),
         "alviz `decompose`, float64 input": lambda: al.uncertainty.decompose(p64),
     }
-    times = interleaved(candidates, args.repeats)
+    cpu: dict[str, list[float]] = {}
+    times = interleaved(candidates, args.repeats, cpu)
     load_after = os.getloadavg()[0]
 
     def base_of(name):
@@ -169,20 +178,21 @@ def main() -> None:
         f"BALD / entropy decomposition on draws of shape {SHAPE} (float32 unless said), "
         f"median of {args.repeats} interleaved repeats.",
         "",
-        "| implementation | median ms | speed-up vs plain numpy (same run) |",
-        "| --- | ---: | ---: |",
+        "| implementation | median ms | speed-up vs plain numpy, same run | CPU ms |",
+        "| --- | ---: | ---: | ---: |",
     ]
     for name, t in times.items():
         base = np.array(times[base_names[name]])
         ratio = float(np.median(base / np.array(t)))
-        lines.append(f"| {name} | {np.median(t) * 1e3:.1f} | {ratio:.2f}x |")
+        cpu_ms = np.median(cpu[name]) * 1e3
+        lines.append(f"| {name} | {np.median(t) * 1e3:.1f} | {ratio:.2f}x | {cpu_ms:.0f} |")
     if args.peers:
         ours = float(np.median(times["alviz `decompose` (validates input)"])) * 1e3
         for name, setup in PEERS.items():
             ms = peer_ms(args.peers, textwrap.dedent(setup), args.repeats)
             if ms is not None:
                 speed = f"alviz is {ms / ours:.1f}x faster"
-                lines.append(f"| {name} (own venv, run after) | {ms:.1f} | {speed} |")
+                lines.append(f"| {name} (own venv, run after) | {ms:.1f} | {speed} | |")
     lines += [
         "",
         f"alviz vs the float64 formula: max abs difference {accuracy(p):.1e} nats.",
