@@ -74,7 +74,8 @@ def decompose(probs_draws) -> Decomposition:
     (1.0986, 1.0986)
     """
     total, aleatoric = fused_decompose(probs_draws, "probs_draws")
-    # Jensen: H[mean] >= mean H, so a negative difference is rounding; clip it.
+    # fused_decompose keeps aleatoric <= total (Jensen), so this is >= 0 already;
+    # the maximum only guards the invariant.
     epistemic = np.maximum(total - aleatoric, 0.0)
     return Decomposition(total, aleatoric, epistemic)
 
