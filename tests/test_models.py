@@ -99,6 +99,24 @@ def test_logreg_laplace_draws_spread_more_far_from_the_data(moons):
     assert log_odds[:, 1].std() > 3 * log_odds[:, 0].std()
 
 
+def test_logreg_laplace_covariance_inverts_the_penalised_hessian():
+    X, y = make_blobs(40, centers=3, random_state=0)
+    m = al.models.make("logreg", C=0.5).fit(X, y)
+    theta0 = torch.tensor(np.hstack([m.coef_, m.intercept_[:, None]]).ravel())
+    Xb = torch.tensor(np.hstack([X, np.ones((len(X), 1))]))
+    yt = torch.tensor(y)
+
+    def objective(theta):  # penalised NLL in the (class, feature) order of the model
+        logits = Xb @ theta.reshape(3, -1).T
+        nll = torch.nn.functional.cross_entropy(logits, yt, reduction="sum")
+        return nll + 0.5 / 0.5 * (theta**2).sum()
+
+    H = torch.autograd.functional.hessian(objective, theta0).numpy()
+    kind, L = m.cov_
+    assert kind == "full"
+    np.testing.assert_allclose(np.linalg.inv(L @ L.T), H, rtol=1e-6, atol=1e-6)
+
+
 # ---------------------------------------------------------------- torch: MC dropout
 class BNDropNet(nn.Module):
     def __init__(self):

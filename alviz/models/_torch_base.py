@@ -84,8 +84,8 @@ class TorchMixin:
             return n if n <= self._full_batch_max else self._minibatch
         return min(int(self.batch_size), n)
 
-    def _prepare(self, X: np.ndarray, warm_key, n_outputs: int) -> None:
-        """Build the network (or keep it, when warm starting is possible)."""
+    def _prepare(self, X: np.ndarray, warm_key, n_outputs: int) -> bool:
+        """Build the network, or keep it when warm starting is possible (then return True)."""
         self._check_training_params()
         device = resolve_device(self.device)
         reuse = (
@@ -95,7 +95,7 @@ class TorchMixin:
             and self.device_ == device
         )
         if reuse:
-            return
+            return True
         self.seed_ = seed_to_int(self.seed)
         if self.standardize and len(X):
             mean = X.mean() if self._global_scaling else X.mean(axis=0)
@@ -113,6 +113,7 @@ class TorchMixin:
         self.warm_key_ = warm_key
         self.optimizer_ = None
         self.epochs_seen_ = 0
+        return False
 
     def _to_tensor(self, X: np.ndarray) -> torch.Tensor:
         x = ((X - self.x_mean_) / self.x_scale_).astype(np.float32, copy=False)
@@ -144,18 +145,12 @@ class TorchMixin:
             net.train()
             for epoch in range(start, start + self.max_epochs):
                 if rows >= n:
-                    batches = [None]
+                    value = float(self._step(opt, x, y, epoch))
                 else:  # the order is drawn on the CPU: the same on every device
-                    batches = torch.randperm(n).to(device).split(rows)
-                total = torch.zeros((), device=device)
-                for idx in batches:
-                    xb, yb = (x, y) if idx is None else (x[idx], y[idx])
-                    loss = self._batch_loss(net, xb, yb, epoch)
-                    opt.zero_grad()
-                    loss.backward()
-                    opt.step()
-                    total += loss.detach() * len(xb)
-                value = float(total) / n
+                    total = torch.zeros((), device=device)
+                    for idx in torch.randperm(n).to(device).split(rows):
+                        total += self._step(opt, x[idx], y[idx], epoch) * len(idx)
+                    value = float(total) / n
                 if not math.isfinite(value):
                     net.eval()
                     raise ValueError(
@@ -175,6 +170,14 @@ class TorchMixin:
         self.epochs_seen_ = start + len(losses)
         self.n_epochs_ = len(losses)
         self.loss_curve_ = losses
+
+    def _step(self, opt, x, y, epoch) -> torch.Tensor:
+        """One optimiser step on a batch; returns the (detached) batch loss."""
+        loss = self._batch_loss(self.net_, x, y, epoch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.detach()
 
     # ------------------------------------------------------------- inference
     def _chunk_rows(self, copies: int) -> int:
@@ -346,9 +349,7 @@ class TorchRegressorBase(TorchMixin, UncertainRegressor):
     def _fit(self, X, y):
         if self.loss not in ("gaussian_nll", "beta_nll"):
             raise ValueError(f"loss must be 'gaussian_nll' or 'beta_nll'; got {self.loss!r}.")
-        cold = not (self.warm_start and getattr(self, "net_", None) is not None)
-        self._prepare(X, (X.shape[1],), 2)
-        if cold or not hasattr(self, "y_mean_"):
+        if not self._prepare(X, (X.shape[1],), 2):  # a new network: new target scaling
             std = float(y.std())
             self.y_mean_, self.y_scale_ = float(y.mean()), (std if std > 1e-8 else 1.0)
         y_t = torch.as_tensor((y - self.y_mean_) / self.y_scale_, dtype=torch.float32)
