@@ -45,8 +45,12 @@ def test_known_header_bytes(tmp_path):
         (b"PK\x03\x04 not idx", "not an IDX file"),
         (bytes([0, 0, 8, 3, 0, 0]), "ends inside its header"),
         (bytes([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]), "truncated"),
-        (gzip.compress(bytes([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]))[:-6], "damaged gzip|truncated"),
+        (
+            gzip.compress(bytes([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]), mtime=0)[:-6],
+            "damaged gzip|truncated",
+        ),
     ],
+    ids=["empty", "zip", "short-header", "truncated", "damaged-gzip"],
 )
 def test_bad_idx_files(tmp_path, content, match):
     path = tmp_path / "bad"
