@@ -53,21 +53,27 @@ def plain_numpy(p):
     return total - aleatoric
 
 
-PEERS = {
-    "baal 2 `BALD().compute_score` (draws last)": """
+PEERS = {  # label (after the distribution's name and version) -> (distribution, setup)
+    "`BALD().compute_score` (draws last)": (
+        "baal",
+        """
 from baal.active.heuristics import BALD
 view = p.transpose(1, 2, 0)  # baal wants (n_samples, n_classes, n_draws)
 h = BALD()
 run = lambda: h.compute_score(view)
 """,
-    "scikit-activeml 1.0 `batch_bald(batch_size=1)`": """
+    ),
+    "`batch_bald(batch_size=1)`": (
+        "scikit-activeml",
+        """
 from skactiveml.pool._bald import batch_bald
 run = lambda: batch_bald(p, batch_size=1, random_state=0)
 """,
+    ),
 }
 
 PEER_TIMER = """
-import time
+import importlib.metadata, time
 import numpy as np
 {make}
 p = make_draws({shape})
@@ -76,7 +82,7 @@ run()
 times = []
 for _ in range({repeats}):
     t0 = time.perf_counter(); run(); times.append(time.perf_counter() - t0)
-print(np.median(times) * 1e3)
+print(importlib.metadata.version({dist!r}), np.median(times) * 1e3)
 """
 
 
@@ -101,15 +107,17 @@ def interleaved(candidates: dict, repeats: int, cpu: dict | None = None) -> dict
     return times
 
 
-def peer_ms(python: str, setup: str, repeats: int) -> float | None:
+def peer_ms(python: str, dist: str, setup: str, repeats: int) -> tuple[str, float] | None:
+    """``(version, median ms)`` of a peer timed in its own interpreter."""
     code = PEER_TIMER.format(
-        make=inspect.getsource(make_draws), shape=SHAPE, setup=setup, repeats=repeats
+        make=inspect.getsource(make_draws), shape=SHAPE, setup=setup, repeats=repeats, dist=dist
     )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True)
     if out.returncode:
         print(f"  (peer skipped: {out.stderr.strip().splitlines()[-1]})", file=sys.stderr)
         return None
-    return float(out.stdout.strip().splitlines()[-1])
+    version, ms = out.stdout.strip().splitlines()[-1].split()
+    return version, float(ms)
 
 
 def accuracy(p) -> float:
@@ -188,12 +196,18 @@ def main() -> None:
         lines.append(f"| {name} | {np.median(t) * 1e3:.1f} | {ratio:.2f}x | {cpu_ms:.0f} |")
     if args.peers:
         ours = float(np.median(times["alviz `decompose` (validates input)"])) * 1e3
-        for name, setup in PEERS.items():
-            ms = peer_ms(args.peers, textwrap.dedent(setup), args.repeats)
-            if ms is not None:
+        for label, (dist, setup) in PEERS.items():
+            got = peer_ms(args.peers, dist, textwrap.dedent(setup), args.repeats)
+            if got is not None:
+                version, ms = got
                 speed = f"alviz is {ms / ours:.1f}x faster"
-                lines.append(f"| {name} (own venv, run after) | {ms:.1f} | {speed} | |")
+                lines.append(
+                    f"| {dist} {version} {label}, own venv, run after | {ms:.1f} | {speed} | |"
+                )
     lines += [
+        "",
+        "CPU ms: CPU time of the process over all its threads, the work done whatever the "
+        "load (alviz spreads its blocks over the cores; the plain expression uses one).",
         "",
         f"alviz vs the float64 formula: max abs difference {accuracy(p):.1e} nats.",
         "",
