@@ -1,4 +1,4 @@
-"""The ``alviz`` command: ``alviz lab``, ``alviz --version``."""
+"""The ``alviz`` command: ``alviz lab``, ``alviz bench``, ``alviz --version``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,46 @@ def _lab(args) -> int:
     return subprocess.call(cmd, cwd=root)
 
 
+def _bench(args) -> int:
+    # Imported here: the sweep machinery (joblib, pandas, plotly) is not needed by `alviz lab`.
+    from .experiments import benchmarks
+
+    _, summary, written = benchmarks.run(
+        args.name,
+        seeds=args.seeds,
+        out=args.out,
+        budget=args.budget,
+        n_jobs=args.n_jobs,
+        progress=not args.quiet,
+        data=args.data,
+        png=not args.no_png,
+    )
+    print(benchmarks.markdown_table(summary))
+    for kind, path in written.items():
+        print(f"{kind}: {path}")
+    return 0
+
+
+def _add_bench(sub) -> None:
+    from .experiments.benchmarks import names
+
+    bench = sub.add_parser(
+        "bench",
+        help="run a published-result benchmark; write its table and learning curves",
+        description="Run a benchmark sweep and write OUT/NAME/: results, summary.csv, "
+        "summary.md, curves.html and curves.png (when kaleido can export offline).",
+    )
+    bench.add_argument("name", choices=names(), metavar="NAME", help=f"one of {names()}")
+    bench.add_argument("--seeds", type=int, default=None, help="seeds (default: the protocol's)")
+    bench.add_argument("--out", default="bench-results", help="output folder")
+    bench.add_argument("--budget", type=int, default=None, help="labels per run")
+    bench.add_argument("--n-jobs", type=int, default=None, help="parallel runs")
+    bench.add_argument("--data", default=None, help="MNIST IDX folder")
+    bench.add_argument("--no-png", action="store_true", help="write the plot as HTML only")
+    bench.add_argument("--quiet", action="store_true", help="no progress bar")
+    bench.set_defaults(func=_bench)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alviz`` command."""
     p = argparse.ArgumentParser(prog="alviz", description=__doc__.splitlines()[0])
@@ -61,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
     lab.add_argument("--notebook-dir", default=None, help="folder to serve (default: notebooks/)")
     lab.set_defaults(func=_lab)
+    _add_bench(sub)
     return p
 
 
