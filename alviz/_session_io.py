@@ -8,6 +8,8 @@ Format (version 1), a zip archive with:
 - ``state.npz``: the rounds' arrays (queried indices, scores, pool scores...);
 - ``dataset.npz``: the dataset's arrays, only when the dataset is not a
   registered one (a person's own data is saved whole, so nothing is lost).
+  Its fitted ``preprocessor`` is not saved (that would need pickle): the
+  saved features are already preprocessed.
 
 Loading reads JSON and ``np.load(..., allow_pickle=False)`` only: a file can
 describe a session but never run code.
@@ -42,6 +44,8 @@ _DATASET_ARRAYS = (
     "X2d_test",
     "groups",
     "groups_test",
+    "source_index",
+    "source_index_test",
 )
 
 
@@ -90,8 +94,10 @@ def _dataset_blob(ds) -> bytes:
     if emb is not None and hasattr(emb, "components_") and hasattr(emb, "mean_"):
         arrays["embedding_components"] = emb.components_
         arrays["embedding_mean"] = emb.mean_
-    if ds.raw is not None and not isinstance(ds.raw, list | tuple):
-        arrays["raw"] = np.asarray(ds.raw)
+    for k in ("raw", "raw_test"):
+        raw = getattr(ds, k)
+        if raw is not None and not isinstance(raw, list | tuple):
+            arrays[k] = np.asarray(raw)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     ds.meta["_npz_cache"] = (key, buf.getvalue())
@@ -109,6 +115,7 @@ def _dataset_entry(ds) -> dict:
         card=dataclasses.asdict(ds.card),
         feature_names=list(ds.feature_names),
         raw_texts=list(ds.raw) if isinstance(ds.raw, list | tuple) else None,
+        raw_test_texts=list(ds.raw_test) if isinstance(ds.raw_test, list | tuple) else None,
         meta={k: v for k, v in ds.meta.items() if not k.startswith("_") and _jsonable(v)},
     )
     return entry
@@ -265,9 +272,9 @@ def _load_dataset(entry: dict, data, path):
         emb = None
         if "embedding_components" in data:
             emb = _PCAView(data["embedding_components"], data["embedding_mean"])
-        raw = entry.get("raw_texts")
-        if raw is None and "raw" in data:
-            raw = data["raw"]
+        raw, raw_test = entry.get("raw_texts"), entry.get("raw_test_texts")
+        raw = data.get("raw") if raw is None else raw
+        raw_test = data.get("raw_test") if raw_test is None else raw_test
         ds = Dataset(
             name=entry["name"],
             X=data["X"],
@@ -285,6 +292,9 @@ def _load_dataset(entry: dict, data, path):
             feature_names=entry.get("feature_names", []),
             embedding=emb,
             meta=entry.get("meta", {}),
+            raw_test=raw_test,
+            source_index=data.get("source_index"),
+            source_index_test=data.get("source_index_test"),
         )
     if _fingerprint(ds) != entry["fingerprint"]:
         raise _bad(

@@ -151,3 +151,16 @@ def test_sigkill_mid_labelling_loses_no_label(tmp_path):
     labeled = set(s.labeled_indices.tolist())
     assert set(given) <= labeled  # every label confirmed before the kill is in the file
     assert len(labeled) >= 10 + len(given)
+
+
+def test_texts_and_images_survive_a_round_trip(tmp_path):
+    texts = [f"review {i}: {'good' if i % 2 else 'bad'} product" for i in range(40)]
+    labels = [("pos" if i % 2 else "neg") if i < 20 else None for i in range(40)]
+    ds = al.datasets.from_texts(texts, labels)
+    s = al.Session(ds, oracle="human", seed=0)
+    s.label(int(s.step()[0]), 1)
+    s.save(tmp_path / "t.alviz")
+    t = al.Session.load(tmp_path / "t.alviz")
+    assert list(t.dataset.raw) == list(ds.raw)
+    np.testing.assert_array_equal(t.dataset.source_index, ds.source_index)
+    np.testing.assert_array_equal(t.labels, s.labels)
