@@ -28,6 +28,17 @@ def test_every_registered_model_accepts_seed_and_declares_its_task():
         assert model.task == al.models.task_of(name)
 
 
+def test_declared_parameters_behave_like_a_handwritten_init():
+    from alviz.models import MCDropoutMLP
+
+    m = MCDropoutMLP((8,), 2, 0.3, lr=0.05)  # positional, in the declared order
+    assert (m.hidden, m.n_members, m.dropout, m.lr) == ((8,), 2, 0.3, 0.05)
+    assert m.get_params()["weight_decay"] == MCDropoutMLP().weight_decay
+    with pytest.raises(TypeError, match="unexpected keyword argument 'hiden'.*hidden"):
+        MCDropoutMLP(hiden=(8,))
+    assert "Other Parameters" in MCDropoutMLP.__doc__ and "n_threads" in MCDropoutMLP.__doc__
+
+
 def test_as_model_wraps_sklearn_and_torch_and_passes_samplers_through():
     lr = LogisticRegression()
     assert isinstance(as_model(lr), BootstrapModel)
@@ -150,6 +161,19 @@ def test_torch_classifier_mc_dropout_leaves_batchnorm_statistics_alone(moons):
     assert torch.equal(bn.running_mean, stats)  # batch-norm stayed in eval mode
     assert not np.allclose(d[0], d[1])  # dropout made the passes differ
     assert m.embed(X).shape == (len(X), 16)
+
+
+@pytest.mark.parametrize("name", ["mlp_mc_dropout", "deep_ensemble", "cnn_mc_dropout"])
+def test_draws_are_consistent_sampled_networks(name):
+    # Draw t is one sampled network: a point's draws do not depend on which other points
+    # are predicted with it (BatchBALD needs these joint draws).
+    X, y = make_blobs(30, centers=3, n_features=16, random_state=0)
+    params = {"dropout": 0.3} if name == "deep_ensemble" else {}
+    m = al.models.make(name, max_epochs=5, seed=0, **params).fit(X, y)
+    together = m.sample_proba(X, n_draws=7, seed=3)
+    alone = m.sample_proba(X[[4]], n_draws=7, seed=3)
+    np.testing.assert_allclose(together[:, 4], alone[:, 0], atol=1e-6)
+    assert not np.allclose(together[0], together[1])
 
 
 def test_torch_classifier_without_dropout_says_why_it_cannot_sample(moons):

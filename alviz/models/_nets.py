@@ -3,6 +3,11 @@
 Every network maps a float batch of shape (n, n_features) to outputs of
 shape (n_members, n, n_outputs): a plain network is an ensemble of one, so
 MC dropout, deep ensembles and both together share one code path.
+
+alviz's networks split ``forward`` into ``stem`` (the layers before the
+first dropout, deterministic) and ``rest``, and name the axis that holds
+the rows of their intermediate tensors (``batch_axis``): sampling runs the
+stem once per point and only the rest once per draw.
 """
 
 from __future__ import annotations
@@ -65,34 +70,49 @@ class MLPNet(nn.Module):
         self.n_members = int(n_members)
         widths = [int(n_in), *(int(h) for h in hidden)]
         self.hidden = nn.ModuleList(_linear(self.n_members, a, b) for a, b in pairwise(widths))
-        self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        # Without hidden layers there is nothing to drop out: no dropout layer at all.
+        self.drop = nn.Dropout(dropout) if dropout > 0 and len(widths) > 1 else nn.Identity()
         self.head = _linear(self.n_members, widths[-1], int(n_out))
         self.widths = widths
         self.row_floats = max(*widths, int(n_out))  # per row and member, bounds chunk memory
+        self.batch_axis = 0 if self.n_members == 1 else 1
 
-    def _hidden(self, x: torch.Tensor) -> list[torch.Tensor]:
+    def _expand(self, x: torch.Tensor) -> torch.Tensor:
         # Single member: 2-D activations; ensembles: (n_members, n, width).
-        h = x if self.n_members == 1 else x.unsqueeze(0).expand(self.n_members, -1, -1)
-        out = [h]
-        for layer in self.hidden:
-            h = self.drop(torch.relu(layer(h)))
-            out.append(h)
-        return out
+        return x if self.n_members == 1 else x.unsqueeze(0).expand(self.n_members, -1, -1)
 
     def _members(self, h: torch.Tensor) -> torch.Tensor:
         return h.unsqueeze(0) if self.n_members == 1 else h
 
+    def stem(self, x: torch.Tensor) -> torch.Tensor:
+        """The first hidden layer up to its dropout (the input itself without hidden layers)."""
+        h = self._expand(x)
+        return torch.relu(self.hidden[0](h)) if self.hidden else h
+
+    def rest(self, h: torch.Tensor) -> torch.Tensor:
+        """From :meth:`stem`'s output to the outputs, shape (n_members, n, n_out)."""
+        if self.hidden:
+            h = self.drop(h)
+            for layer in self.hidden[1:]:
+                h = self.drop(torch.relu(layer(h)))
+        return self._members(self.head(h))
+
     def hidden_features(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Output of every hidden layer, each of shape (n_members, n, width)."""
-        return [self._members(h) for h in self._hidden(x)[1:]]
+        h, out = self._expand(x), []
+        for layer in self.hidden:
+            h = self.drop(torch.relu(layer(h)))
+            out.append(self._members(h))
+        return out
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Penultimate features of shape (n_members, n, width)."""
-        return self._members(self._hidden(x)[-1])
+        feats = self.hidden_features(x)
+        return feats[-1] if feats else self._members(self._expand(x))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(n, n_in) -> (n_members, n, n_out)."""
-        return self._members(self.head(self._hidden(x)[-1]))
+        return self.rest(self.stem(x))
 
 
 class CNNNet(nn.Module):
@@ -130,20 +150,32 @@ class CNNNet(nn.Module):
         self.head = nn.Linear(int(hidden), int(n_out))
         self.widths = [c * 16, int(hidden)]
         self.row_floats = max(int(k) for k in channels) * self.image_shape[1] * self.image_shape[2]
+        self.batch_axis = 0
+
+    def stem(self, x: torch.Tensor) -> torch.Tensor:
+        """The convolutions, flattened: (n, c*h*w) -> (n, channels * 16)."""
+        return self.conv(x.view(-1, *self.image_shape)).flatten(1)
+
+    def _dense(self, z: torch.Tensor) -> torch.Tensor:
+        return self.drop(torch.relu(self.fc(self.drop(z))))
+
+    def rest(self, z: torch.Tensor) -> torch.Tensor:
+        """From :meth:`stem`'s output to the outputs, shape (1, n, n_out)."""
+        return self.head(self._dense(z)).unsqueeze(0)
 
     def hidden_features(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Flattened conv maps and hidden layer, each of shape (1, n, width)."""
-        z = self.drop(self.conv(x.view(-1, *self.image_shape)).flatten(1))
+        z = self.drop(self.stem(x))
         h = self.drop(torch.relu(self.fc(z)))
         return [z.unsqueeze(0), h.unsqueeze(0)]
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Penultimate features of shape (1, n, hidden)."""
-        return self.hidden_features(x)[-1]
+        return self._dense(self.stem(x)).unsqueeze(0)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(n, c*h*w) -> (1, n, n_out)."""
-        return self.head(self.features(x)[0]).unsqueeze(0)
+        return self.rest(self.stem(x))
 
 
 class ModuleAdapter(nn.Module):
@@ -154,6 +186,7 @@ class ModuleAdapter(nn.Module):
         self.module = module
         self.n_members = 1
         self.row_floats = 4096  # unknown architecture: a conservative guess
+        self.batch_axis = 0
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(n, n_features) -> (1, n, n_outputs)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -30,7 +31,15 @@ from ._base import UncertainClassifier, UncertainRegressor
 from ._checks import check_X_fitted
 from ._nets import MLPNet
 from ._optim import Adam
-from ._torch_utils import has_dropout, resolve_device, seed_to_int, seeded, set_dropout, threads
+from ._torch_utils import (
+    consistent_dropout,
+    has_dropout,
+    resolve_device,
+    seed_to_int,
+    seeded,
+    set_dropout,
+    threads,
+)
 
 __all__ = ["TorchClassifierBase", "TorchMixin", "TorchRegressorBase"]
 
@@ -203,30 +212,38 @@ class TorchMixin:
     def _draw_outputs(self, X: np.ndarray, n_draws: int, seed) -> torch.Tensor:
         """Outputs of ``n_draws`` dropout passes / members, shape (n_draws, n, n_outputs).
 
-        Members come first, then repeated dropout passes; without dropout the
-        members are cycled. Passes run as one batch of repeated rows (dropout
-        masks are drawn per row, so this equals separate passes).
+        Members come first, then dropout passes; without dropout the members
+        are cycled. All passes run in one batch of repeated rows, with one
+        dropout mask per pass shared by every row (see
+        :func:`~alviz.models._torch_utils.consistent_dropout`): draw ``t`` is
+        one sampled network, evaluated at every point. alviz's own networks
+        run their deterministic ``stem`` once per row, not once per pass.
         """
         net, m = self.net_, self.net_.n_members
         stochastic = self._stochastic()
         passes = -(-n_draws // m) if stochastic else 1
-        set_dropout(net, stochastic)
+        axis = getattr(net, "batch_axis", 0)
+        split = hasattr(net, "stem")
         rows = self._chunk_rows(passes)
         outs = []
-        try:
-            work = min(rows, len(X)) * passes * self._n_params()
-            with (
-                threads(self.n_threads, work, self.device_),
-                seeded(seed_to_int(seed), self.device_),
-            ):
-                for s in range(0, max(len(X), 1), rows):
-                    x = self._to_tensor(X[s : s + rows])
-                    c = len(x)
-                    out = net(x.repeat(passes, 1))  # (m, passes * c, o)
-                    out = out.reshape(m, passes, c, -1).transpose(0, 1).reshape(passes * m, c, -1)
-                    outs.append(out.float().cpu())
-        finally:
-            set_dropout(net, False)
+        work = min(rows, len(X)) * passes * self._n_params()
+        with (
+            threads(self.n_threads, work, self.device_),
+            seeded(seed_to_int(seed), self.device_),
+            consistent_dropout(net, passes, axis)
+            if stochastic
+            else nullcontext(None) as new_forward,
+        ):
+            for s in range(0, max(len(X), 1), rows):
+                x = self._to_tensor(X[s : s + rows])
+                c = len(x)
+                if new_forward is not None:
+                    new_forward(c)
+                # alviz's networks: the stem once per point, the first dropout broadcasts it
+                # to every pass; other modules get the points repeated once per pass.
+                out = net.rest(net.stem(x)) if split else net(x.repeat(passes, 1))
+                out = out.reshape(m, passes, c, -1).transpose(0, 1).reshape(passes * m, c, -1)
+                outs.append(out.float().cpu())
         out = torch.cat(outs, dim=1)
         return out[torch.arange(n_draws) % len(out)]
 

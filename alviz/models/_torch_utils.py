@@ -15,6 +15,7 @@ from torch import nn
 
 __all__ = [
     "DROPOUT_TYPES",
+    "consistent_dropout",
     "has_dropout",
     "resolve_device",
     "seed_to_int",
@@ -131,3 +132,61 @@ def set_dropout(module: nn.Module, active: bool) -> nn.Module:
             if isinstance(m, DROPOUT_TYPES):
                 m.train()
     return module
+
+
+@contextmanager
+def consistent_dropout(module: nn.Module, n_draws: int, batch_axis: int = 0):
+    """MC dropout with one mask per draw, shared by every row (consistent MC dropout).
+
+    Draw ``t`` is one thinned network applied to all points: the joint
+    sample BatchBALD needs (Kirsch et al. 2019), and only ``n_draws x width``
+    random numbers per layer instead of one per row and draw.
+
+    Yields ``new_forward(rows)``, to call before each forward pass with the
+    number of points in it. A forward pass may feed the points either
+    repeated ``n_draws`` times (draw-major along ``batch_axis``) or once: the
+    first :class:`torch.nn.Dropout` then broadcasts them to all draws, so a
+    deterministic stem before it runs once per point. Each mask belongs to
+    the k-th call of a module within a forward pass (a module applied twice
+    gets two independent masks) and is kept across forward passes, so chunks
+    of points see the same networks. Other dropout types (``Dropout2d``,
+    ...) stay in training mode with per-row masks.
+    """
+    set_dropout(module, True)
+    masks: dict[tuple[nn.Module, int], torch.Tensor] = {}
+    calls: dict[nn.Module, int] = {}
+    rows = [0]
+
+    def new_forward(n_rows: int) -> None:
+        calls.clear()
+        rows[0] = n_rows
+
+    def hook(m, inputs, _output):
+        x = inputs[0]
+        a = batch_axis % x.ndim
+        key = (m, calls.get(m, 0))
+        calls[m] = key[1] + 1
+        mask = masks.get(key)
+        if mask is None:
+            keep = 1.0 - m.p
+            shape = (*x.shape[:a], n_draws, 1, *x.shape[a + 1 :])
+            mask = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(keep) / keep
+            masks[key] = mask
+        if x.shape[a] == rows[0] and n_draws > 1:  # one copy of the points: broadcast
+            blocks = x.unsqueeze(a)
+        else:
+            blocks = x.reshape(*x.shape[:a], n_draws, x.shape[a] // n_draws, *x.shape[a + 1 :])
+        out = blocks * mask
+        return out.reshape(*x.shape[:a], -1, *x.shape[a + 1 :])
+
+    handles = []
+    for m in module.modules():
+        if type(m) is nn.Dropout and m.p > 0:
+            m.eval()  # identity forward; the hook applies the shared mask
+            handles.append(m.register_forward_hook(hook))
+    try:
+        yield new_forward
+    finally:
+        for h in handles:
+            h.remove()
+        set_dropout(module, False)

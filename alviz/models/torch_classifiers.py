@@ -7,7 +7,8 @@
 - :class:`MCDropoutCNN`: small CNN with MC dropout for 8x8 / 28x28 images;
 - :class:`LossPredictionMLP`: MLP with a loss-prediction head (Yoo & Kweon 2019).
 
-All share the training parameters documented in ``TRAINING_PARAMS_DOC``.
+All share the training parameters of ``alviz.models._params.TRAINING_DEFAULTS``,
+listed under "Other Parameters" in each class's docstring.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ class EvidentialMLP(TorchClassifierBase):
 
     ``α = softplus(outputs) + 1``; ``predict_proba`` is the Dirichlet mean
     ``α / sum α``; draws are probability vectors sampled from ``Dir(α)``, so
-    little total evidence (far from the data) gives widely spread draws.
+    little total evidence gives widely spread draws.
     Trained with :func:`alviz.losses.evidential_loss`; early stopping waits
     until the KL term is fully annealed in.
 
@@ -291,9 +292,16 @@ class _LossPredictionNet(nn.Module):
         self.loss_module = LossPredictionModule(backbone.widths[1:], hidden=width)
         self.n_members = 1
         self.row_floats = backbone.row_floats
+        self.batch_axis = backbone.batch_axis
 
     def forward(self, x):
         return self.backbone(x)
+
+    def stem(self, x):
+        return self.backbone.stem(x)
+
+    def rest(self, h):
+        return self.backbone.rest(h)
 
     def features(self, x):
         return self.backbone.features(x)
@@ -336,8 +344,7 @@ class LossPredictionMLP(TorchClassifierBase):
     """
 
     def _build_net(self, n_features, n_outputs):
-        backbone = MLPNet(n_features, n_outputs, self.hidden, self.dropout)
-        return _LossPredictionNet(backbone, self.loss_module_width)
+        return _LossPredictionNet(super()._build_net(n_features, n_outputs), self.loss_module_width)
 
     def _batch_loss(self, net, x, y, epoch):
         feats = net.backbone.hidden_features(x)
