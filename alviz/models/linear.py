@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+from scipy.optimize import minimize_scalar
 from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
 
@@ -19,18 +22,45 @@ class LaplaceLogisticRegression(UncertainClassifier):
     """Multinomial logistic regression with Laplace-approximate posterior draws.
 
     The posterior over weights is approximated by a Gaussian centred at the
-    MAP weights with covariance the inverse Hessian of the L2-penalised
-    negative log-likelihood (MacKay 1992). ``sample_proba`` draws weights
-    from it, so the model can say where it does not know.
+    MAP weights with covariance the inverse Hessian of the penalised negative
+    log-likelihood (MacKay 1992); ``sample_proba`` draws weights from it, so
+    the model can say where it does not know. The Hessian is full up to
+    2,000 parameters (classes x (features + 1)) and diagonal above.
+
+    Features are standardised inside the model (the prior means the same on
+    every feature), and by default the prior precision of the covariance is
+    tuned after the fit by maximising the Laplace marginal likelihood, as
+    laplace-torch's ``optimize_prior_precision`` does. Without it, many
+    features and few labels give a posterior as wide as the prior: on MNIST
+    (2,000 labels, 784 pixels) the mean of 20 draws was right on 67% of test
+    images against 83% tuned and 87% for the MAP.
 
     Parameters
     ----------
     C : float
-        Inverse L2 strength, as in :class:`sklearn.linear_model.LogisticRegression`.
+        Inverse L2 strength of the MAP fit, as in
+        :class:`sklearn.linear_model.LogisticRegression`.
     max_iter : int
         L-BFGS iterations.
+    prior_precision : "marglik", float or None
+        Prior precision of the Laplace covariance: "marglik" tunes it, a
+        float sets it, None uses ``1 / C`` (the MAP fit's own prior).
+    standardize : bool
+        Fit on centred and scaled features (``coef_`` is reported in the
+        units of ``X`` either way).
     seed : int or None
         Default seed of :meth:`sample_proba`.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_classes, n_features)
+    intercept_ : ndarray of shape (n_classes,)
+        MAP weights in the units of ``X``.
+    prior_precision_ : float
+        The prior precision of the covariance.
+    cov_ : tuple
+        ``("eig", V, s)`` with covariance ``V diag(s²) Vᵀ``, or ``("diag", s)``,
+        over the standardised parameters ``theta_`` (class-major, bias last).
 
     Notes
     -----
@@ -38,40 +68,90 @@ class LaplaceLogisticRegression(UncertainClassifier):
     (see :class:`~alviz.models.UncertainClassifier`).
     """
 
-    def __init__(self, C: float = 1.0, max_iter: int = 200, seed=0):
+    def __init__(
+        self,
+        C: float = 1.0,
+        max_iter: int = 200,
+        prior_precision="marglik",
+        standardize: bool = True,
+        seed=0,
+    ):
         self.C = C
         self.max_iter = max_iter
+        self.prior_precision = prior_precision
+        self.standardize = standardize
         self.seed = seed
 
     def _fit(self, X, y, classes):
-        lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(X, y)
+        if self.standardize:
+            self.x_mean_ = X.mean(axis=0)
+            self.x_scale_ = np.where(X.std(axis=0) > 1e-12, X.std(axis=0), 1.0)
+        else:
+            self.x_mean_, self.x_scale_ = np.zeros(X.shape[1]), np.ones(X.shape[1])
+        Xs = (X - self.x_mean_) / self.x_scale_
+        lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(Xs, y)
         W, b = lr.coef_, lr.intercept_
         if len(classes) == 2:  # sklearn's binary form: one weight vector
             W, b = np.vstack([-W / 2, W / 2]), np.array([-b[0] / 2, b[0] / 2])
-        self.coef_, self.intercept_ = W, b
-        self.cov_ = self._laplace_cov(X, W, b)
+        self.theta_ = np.hstack([W, b[:, None]]).ravel()
+        self.coef_ = W / self.x_scale_
+        self.intercept_ = b - W @ (self.x_mean_ / self.x_scale_)
+        self.cov_ = self._laplace_cov(Xs, W, b)
 
-    def _laplace_cov(self, X, W, b):
-        Xb = np.hstack([X, np.ones((len(X), 1))])
-        P = softmax(Xb @ np.vstack([W.T, b]), axis=1)
+    def _likelihood_curvature(self, Xb, P):
+        """Hessian of the NLL (full, K*D x K*D) or its diagonal, blocks ordered (class, feature)."""
         K, D = P.shape[1], Xb.shape[1]
-        prior = 1.0 / self.C
-        if K * D <= _FULL_HESSIAN_MAX:
-            # H = sum_i (diag p_i - p_i p_i^T) ⊗ x_i x_i^T + prior I,
-            # blocks ordered (class, feature)
-            A = P[:, :, None] * np.eye(K)[None] - P[:, :, None] * P[:, None, :]
-            H = np.zeros((K, K, D, D))
-            # Chunked (n, K, K, D) products contracted by BLAS: 10x faster than the
-            # three-operand einsum, with bounded memory.
-            step = max(1, 2**22 // (K * K * D))
-            for s in range(0, len(Xb), step):
-                a, xb = A[s : s + step], Xb[s : s + step]
-                H += np.tensordot(a[:, :, :, None] * xb[:, None, None, :], xb, axes=([0], [0]))
-            H = H.transpose(0, 2, 1, 3).reshape(K * D, K * D)
-            H += prior * np.eye(K * D)
-            return ("full", np.linalg.cholesky(np.linalg.inv(H)))
-        diag = np.einsum("nk,nd->kd", P * (1 - P), Xb**2).ravel() + prior
-        return ("diag", 1.0 / np.sqrt(diag))
+        if K * D > _FULL_HESSIAN_MAX:
+            return "diag", np.einsum("nk,nd->kd", P * (1 - P), Xb**2).ravel()
+        # H = sum_i (diag p_i - p_i p_i^T) ⊗ x_i x_i^T
+        A = P[:, :, None] * np.eye(K)[None] - P[:, :, None] * P[:, None, :]
+        H = np.zeros((K, K, D, D))
+        # Chunked (n, K, K, D) products contracted by BLAS: 10x faster than the
+        # three-operand einsum, with bounded memory.
+        step = max(1, 2**22 // (K * K * D))
+        for s in range(0, len(Xb), step):
+            a, xb = A[s : s + step], Xb[s : s + step]
+            H += np.tensordot(a[:, :, :, None] * xb[:, None, None, :], xb, axes=([0], [0]))
+        return "full", H.transpose(0, 2, 1, 3).reshape(K * D, K * D)
+
+    def _tuned_precision(self, eigenvalues) -> float:
+        """Prior precision maximising the Laplace marginal likelihood at the fixed MAP.
+
+        ``log Z(λ) = -λ/2 |θ|² + P/2 log λ - 1/2 sum log(e_i + λ)`` (+ terms free of λ).
+        """
+        sq, p = float(self.theta_ @ self.theta_), len(eigenvalues)
+
+        def neg_log_evidence(log_lam):
+            lam = np.exp(log_lam)
+            return lam / 2 * sq - p / 2 * log_lam + 0.5 * np.log(eigenvalues + lam).sum()
+
+        return float(
+            np.exp(minimize_scalar(neg_log_evidence, bounds=(-12, 12), method="bounded").x)
+        )
+
+    def _laplace_cov(self, Xs, W, b):
+        Xb = np.hstack([Xs, np.ones((len(Xs), 1))])
+        P = softmax(Xb @ np.vstack([W.T, b]), axis=1)
+        kind, H = self._likelihood_curvature(Xb, P)
+        if kind == "full":
+            e, V = np.linalg.eigh(H)
+        else:
+            e, V = H, None
+        e = np.clip(e, 0.0, None)
+        if self.prior_precision == "marglik":
+            lam = self._tuned_precision(e)
+        elif self.prior_precision is None:
+            lam = 1.0 / self.C
+        elif isinstance(self.prior_precision, numbers.Real) and self.prior_precision > 0:
+            lam = float(self.prior_precision)
+        else:
+            raise ValueError(
+                f"prior_precision must be 'marglik', a positive number or None; got "
+                f"{self.prior_precision!r}."
+            )
+        self.prior_precision_ = lam
+        s = 1.0 / np.sqrt(e + lam)
+        return ("eig", V, s) if kind == "full" else ("diag", s)
 
     def _predict_proba(self, X):
         return softmax(X @ self.coef_.T + self.intercept_, axis=1)
@@ -79,10 +159,12 @@ class LaplaceLogisticRegression(UncertainClassifier):
     def _sample_proba(self, X, n_draws, seed):
         rng = check_random_state(seed)
         K, D = self.coef_.shape[0], self.coef_.shape[1] + 1
-        mean = np.hstack([self.coef_, self.intercept_[:, None]]).ravel()
         z = rng.standard_normal((n_draws, K * D))
-        kind, L = self.cov_
-        theta = mean + (z @ L.T if kind == "full" else z * L)
+        if self.cov_[0] == "eig":
+            _, V, s = self.cov_
+            theta = self.theta_ + (z * s) @ V.T
+        else:
+            theta = self.theta_ + z * self.cov_[1]
         theta = theta.reshape(n_draws, K, D)
-        Xb = np.hstack([X, np.ones((len(X), 1))])
+        Xb = np.hstack([(X - self.x_mean_) / self.x_scale_, np.ones((len(X), 1))])
         return softmax(np.einsum("nd,tkd->tnk", Xb, theta), axis=2)
