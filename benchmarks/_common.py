@@ -26,6 +26,12 @@ def parse(description: str, default_seeds: int, data: bool = False, argv=None):
     p.add_argument("--n-jobs", type=int, default=2, help="parallel runs (the machine has 2 cores)")
     p.add_argument("--out", default="/tmp/alviz-bench", help="folder for results and plots")
     p.add_argument("--no-md", action="store_true", help="do not update results/experiments.md")
+    p.add_argument(
+        "--from-results",
+        default=None,
+        metavar="DIR",
+        help="summarise results saved by an earlier run (OUT/NAME/results) instead of running",
+    )
     if data:
         p.add_argument("--data", default=str(MNIST_DIR), help="folder with the MNIST IDX files")
     return p.parse_args(argv)
@@ -39,6 +45,16 @@ def command_line() -> str:
     except ValueError:
         pass
     return " ".join([".venv/bin/python", str(script), *map(shlex.quote, sys.argv[1:])])
+
+
+def _rebuilt_command(meta: dict) -> str:
+    """The command of the run that saved ``meta`` (older saves did not record it)."""
+    script = Path(sys.argv[0]).name
+    parts = [".venv/bin/python", f"benchmarks/{script}", "--seeds", str(len(meta.get("seeds", [])))]
+    if meta.get("budget") is not None:
+        parts += ["--budget", str(meta["budget"])]
+    parts += ["--n-jobs", str(meta.get("n_jobs"))]
+    return " ".join(parts)
 
 
 def write_section(name: str, markdown: str) -> None:
@@ -63,17 +79,31 @@ def run_and_report(name: str, args, notes: str = "", data=None) -> None:
 
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 30)
-    results, summary, written = benchmarks.run(
-        name, seeds=args.seeds, out=args.out, budget=args.budget, n_jobs=args.n_jobs, data=data
-    )
+    bench = benchmarks.get(name)
+    if args.from_results:
+        from alviz.experiments import Results
+
+        results = Results.load(args.from_results)
+        summary = bench.summarise(results)
+        written = benchmarks.write_outputs(bench, results, summary, args.out)
+    else:
+        results, summary, written = benchmarks.run(
+            name,
+            seeds=args.seeds,
+            out=args.out,
+            budget=args.budget,
+            n_jobs=args.n_jobs,
+            data=data,
+            meta={"command": command_line()},
+        )
     print(summary.to_string(index=False))
     for kind, path in written.items():
         print(f"{kind}: {path}")
     if args.no_md:
         return
-    bench = benchmarks.get(name)
     md = benchmarks.summary_markdown(bench, results, summary)
-    md += f"\nRegenerate: `{command_line()}`\n"
+    command = results.meta.get("command") or _rebuilt_command(results.meta)
+    md += f"\nRegenerate: `{command}`\n"
     if notes:
         md += "\n" + notes.strip() + "\n"
     write_section(name, md)

@@ -172,13 +172,15 @@ def wdbc_summary(results):
         One row per strategy: ``aubc_lu2023`` (the protocol's formula) and
         ``aubc_mean`` (mean accuracy over the whole curve, initial labels to
         the full pool) as mean ± std over seeds, the published value, the
-        difference, and median seconds per run and per step.
+        difference, the paired difference to random (mean [95% CI], win rate
+        over seeds) and median seconds per run and per step.
     """
     import pandas as pd
 
     table = results.table
     times = results.step_times().set_index("strategy")
     mean_aubc = results.aubc("accuracy", method="mean", per_run=True)
+    paired = results.versus_random(method="mean").set_index("strategy")
     rows = []
     for strategy, grp in table.groupby("strategy", sort=False):
         lu = []
@@ -199,8 +201,16 @@ def wdbc_summary(results):
                 "published_std": pub_std,
                 "diff": lu.mean() - pub_mean,
                 "within_0.005": bool(abs(lu.mean() - pub_mean) <= 0.005),
+                "vs_random": _paired(paired, strategy),
                 "median_run_seconds": times.loc[strategy, "median_run_seconds"],
                 "median_step_ms": 1000 * times.loc[strategy, "median_step_seconds"],
             }
         )
     return pd.DataFrame(rows)
+
+
+def _paired(paired, strategy: str) -> str:
+    if strategy not in paired.index:
+        return "baseline"
+    r = paired.loc[strategy]
+    return f"{r['mean_diff']:+.4f} [{r['low']:+.4f}, {r['high']:+.4f}], wins {r['win_rate']:.0%}"

@@ -175,6 +175,7 @@ def run(
     progress: bool = True,
     data=None,
     png: bool = True,
+    meta: dict | None = None,
 ):
     """Run a benchmark; write its outputs when ``out`` is given.
 
@@ -195,6 +196,8 @@ def run(
         Folder of the MNIST IDX files, for the MNIST benchmarks.
     png : bool
         Also export the plot as PNG (needs kaleido and a Chrome).
+    meta : dict, optional
+        Added to ``results.meta`` before it is saved (e.g. the command line).
 
     Returns
     -------
@@ -214,6 +217,7 @@ def run(
     results = bench.sweep(range(n_seeds), budget, n_jobs, progress, data)
     results.meta["benchmark"] = name
     results.meta["benchmark_wall_seconds"] = time.perf_counter() - t0
+    results.meta.update(meta or {})
     summary = bench.summarise(results)
     written = write_outputs(bench, results, summary, out, png=png) if out is not None else {}
     return results, summary, written
