@@ -90,6 +90,23 @@ def test_gp_binary_draws_average_to_its_probabilities(moons):
     assert var[0, 1] > 3 * var[0, 0]  # far from the data the latent function is unknown
 
 
+def test_gp_draws_are_joint_functions_for_small_sets(monkeypatch):
+    import alviz.models.gaussian_process as gpm
+
+    X, y = make_moons(40, noise=0.25, random_state=0)
+    m = al.models.make("gp", seed=0).fit(X, y)
+    twins = np.array([[0.5, 0.25], [0.5 + 1e-4, 0.25]])  # nearly the same point
+    d = m.sample_proba(twins, n_draws=200, seed=1)
+    # One latent function per draw: near-identical points get near-identical draws.
+    np.testing.assert_allclose(d[:, 0], d[:, 1], atol=1e-2)
+    r = al.models.make("gp_regressor", seed=0).fit(X[:, :1], X[:, 1])
+    means, _ = r.sample_predictions(np.array([[0.0], [1e-4]]), n_draws=100)
+    np.testing.assert_allclose(means[:, 0], means[:, 1], atol=1e-2)
+    monkeypatch.setattr(gpm, "JOINT_MAX", 1)  # above the limit: independent per point
+    d = m.sample_proba(twins, n_draws=200, seed=1)
+    assert np.abs(d[:, 0, 1] - d[:, 1, 1]).mean() > 0.02
+
+
 def test_svm_calibrates_even_with_one_example_of_a_class():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0], [3.2, 2.9]])
     m = al.models.make("svm", n_members=2, seed=0).fit(X, [0, 1, 1, 1])

@@ -15,6 +15,35 @@ from ._checks import check_X_fitted
 
 __all__ = ["GPClassifier", "GPRegressor"]
 
+#: Up to this many points, draws are joint (one function per draw); marginal above.
+JOINT_MAX = 1000
+
+
+def gaussian_draws(mean, cov, n_draws: int, rng) -> np.ndarray:
+    """Draws of shape (n_draws, n) from N(mean, cov), robust to a singular ``cov``.
+
+    Cholesky with a growing jitter; eigen-decomposition (negative eigenvalues
+    set to 0) if that fails.
+    """
+    z = rng.standard_normal((n_draws, len(mean)))
+    scale = max(float(np.mean(np.diag(cov))), 1e-12)
+    for jitter in (1e-10, 1e-8, 1e-6):
+        try:
+            L = np.linalg.cholesky(cov + jitter * scale * np.eye(len(mean)))
+            return mean + z @ L.T
+        except np.linalg.LinAlgError:
+            continue
+    w, U = np.linalg.eigh(cov)
+    return mean + (z * np.sqrt(np.clip(w, 0.0, None))) @ U.T
+
+
+def _latent_joint(binary_gpc, X):
+    """Laplace posterior mean (n,) and covariance (n, n) of the latent function at ``X``."""
+    K_star = binary_gpc.kernel_(binary_gpc.X_train_, X)
+    mean = K_star.T @ (binary_gpc.y_train_ - binary_gpc.pi_)
+    v = solve(binary_gpc.L_, binary_gpc.W_sr_[:, None] * K_star)
+    return mean, binary_gpc.kernel_(X) - v.T @ v
+
 
 def _latent_mean_var(binary_gpc, X):
     """Laplace posterior of the latent function at ``X`` (GPML Algorithm 3.2, lines 4-6)."""
@@ -33,9 +62,11 @@ class GPClassifier(UncertainClassifier):
     a draw is ``sigmoid(f)`` with ``f`` drawn from it. Multi-class:
     scikit-learn fits one binary GP per class (one-vs-rest); a draw takes one
     latent draw per class, ``sigmoid(f_k)``, and normalises over classes, as
-    scikit-learn normalises its one-vs-rest probabilities. Draws are
-    independent per point (the marginal posterior), which is what
-    per-point measures such as BALD use. ``predict_proba`` is
+    scikit-learn normalises its one-vs-rest probabilities. Up to
+    ``JOINT_MAX`` (1,000) points a draw is one latent function, drawn from
+    the joint posterior over all the points (the joint draws BatchBALD
+    needs); above, draws are independent per point (the marginal posterior,
+    all that per-point measures such as BALD use). ``predict_proba`` is
     scikit-learn's (the latent posterior integrated through the sigmoid).
 
     Parameters
@@ -95,8 +126,14 @@ class GPClassifier(UncertainClassifier):
 
     def _sample_proba(self, X, n_draws, seed):
         rng = check_random_state(seed)
-        mean, var = self._latent(X)
-        f = mean + np.sqrt(var) * rng.standard_normal((n_draws, *mean.shape))
+        if len(X) <= JOINT_MAX:
+            gps = self._binary_gps()
+            f = np.stack(
+                [gaussian_draws(*_latent_joint(gp, X), n_draws, rng) for gp in gps], axis=1
+            )
+        else:
+            mean, var = self._latent(X)
+            f = mean + np.sqrt(var) * rng.standard_normal((n_draws, *mean.shape))
         p = expit(f)  # (n_draws, n_gps, n)
         if p.shape[1] == 1:
             return np.stack([1.0 - p[:, 0], p[:, 0]], axis=2)
@@ -109,8 +146,9 @@ class GPRegressor(UncertainRegressor):
 
     Kernel ``C · RBF + White``: the white-noise level is the aleatoric
     variance (constant over inputs); the posterior variance of the latent
-    function is the epistemic one. Draws are of the latent function at each
-    point (marginal posterior), with the noise level as their variance.
+    function is the epistemic one. Draws are of the latent function, joint
+    over the points up to ``JOINT_MAX`` (1,000) points and per point above,
+    with the noise level as their variance.
 
     Parameters
     ----------
@@ -174,6 +212,12 @@ class GPRegressor(UncertainRegressor):
 
     def _sample_predictions(self, X, n_draws, seed):
         rng = check_random_state(seed)
-        mean, var_e = self._mean_epistemic(X)
-        means = mean + np.sqrt(var_e) * rng.standard_normal((n_draws, len(mean)))
+        if len(X) <= JOINT_MAX:
+            mean, cov = self.gpr_.predict(X, return_cov=True)
+            # The covariance includes the white noise on its diagonal: remove it.
+            cov = cov - self.noise_var_ * np.eye(len(X))
+            means = gaussian_draws(mean, cov, n_draws, rng)
+        else:
+            mean, var_e = self._mean_epistemic(X)
+            means = mean + np.sqrt(var_e) * rng.standard_normal((n_draws, len(mean)))
         return means, np.full_like(means, self.noise_var_)
