@@ -7,6 +7,12 @@ n_classes_seen), draws first. A regressor has ``predict(X)``,
 ``predict_uncertainty(X)`` -> (mean, var_aleatoric, var_epistemic) and
 ``sample_predictions(X, n_draws)`` -> (means_draws, vars_draws).
 
+Draws are joint wherever the model allows it: draw ``t`` is one sampled
+model evaluated at every point (Laplace weights, a tree, an ensemble member,
+a bootstrap refit, one dropout mask per layer, one GP function up to 1,000
+points), which joint measures such as BatchBALD need. Evidential draws are
+per point.
+
 Any scikit-learn classifier with ``predict_proba`` is accepted: :func:`as_model`
 gives it bootstrap draws (and wraps a torch ``nn.Module`` in
 :class:`~alviz.models.TorchClassifier`).

@@ -159,7 +159,9 @@ class EvidentialMLP(TorchClassifierBase):
 
     ``α = softplus(outputs) + 1``; ``predict_proba`` is the Dirichlet mean
     ``α / sum α``; draws are probability vectors sampled from ``Dir(α)``, so
-    little total evidence gives widely spread draws.
+    little total evidence gives widely spread draws. Draws are independent
+    per point (each point has its own Dirichlet), so joint measures such as
+    BatchBALD see no correlation between points.
     Trained with :func:`alviz.losses.evidential_loss`; early stopping waits
     until the KL term is fully annealed in.
 
