@@ -227,7 +227,11 @@ def main() -> None:
     print(table)
     if args.write:
         command = " ".join([".venv/bin/python benchmarks/bench_uncertainty.py", *sys.argv[1:]])
-        RESULTS.write_text(f"# Uncertainty core: speed\n\nCommand: `{command}`\n\n{table}\n")
+        # A hand-written "## Notes" section (the reading of the numbers) survives reruns.
+        old = RESULTS.read_text() if RESULTS.exists() else ""
+        notes = old[old.index("\n## Notes") :] if "\n## Notes" in old else ""
+        text = f"# Uncertainty core: speed\n\nCommand: `{command}`\n\n{table}\n{notes}"
+        RESULTS.write_text(text)
         print(f"\nwrote {RESULTS}")
 
 
