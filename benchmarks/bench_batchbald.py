@@ -45,25 +45,35 @@ RESULTS = HERE / "results" / "acquisition.md"
 MNIST_DIR = HERE.parents[1] / "shared" / "datasets" / "mnist-t10k"
 K, N, C, B = 20, 2000, 10, 10
 
+SKACTIVEML = """
+    import sys, time, numpy as np
+    from skactiveml.pool._bald import batch_bald
+    P = np.load(sys.argv[1])
+    t = time.perf_counter()
+    u = batch_bald(P.copy(), {b}, random_state=0{extra})
+    dt = time.perf_counter() - t
+    print(dt, *[int(np.nanargmax(r)) for r in u])
+"""
+BAAL = """
+    import sys, time, numpy as np
+    from baal.active.heuristics import BatchBALD
+    P = np.load(sys.argv[1])
+    t = time.perf_counter()
+    s = BatchBALD(num_samples={b}).compute_score(P.transpose(1, 2, 0))
+    dt = time.perf_counter() - t
+    print(dt, *np.argsort(-s, kind="stable")[:{b}].tolist())
+"""
+#: name -> (code, run on every pool?); baal takes minutes, so it runs on the first pool only.
 PEERS = {
-    "scikit-activeml 1.0 `batch_bald` (defaults)": """
-        import sys, time, numpy as np
-        from skactiveml.pool._bald import batch_bald
-        P = np.load(sys.argv[1])
-        t = time.perf_counter()
-        u = batch_bald(P.copy(), {b}, random_state=0)
-        dt = time.perf_counter() - t
-        print(dt, *[int(np.nanargmax(r)) for r in u])
-    """,
-    "baal `BatchBALD` (defaults)": """
-        import sys, time, numpy as np
-        from baal.active.heuristics import BatchBALD
-        P = np.load(sys.argv[1])
-        t = time.perf_counter()
-        s = BatchBALD(num_samples={b}).compute_score(P.transpose(1, 2, 0))
-        dt = time.perf_counter() - t
-        print(dt, *np.argsort(-s, kind="stable")[:{b}].tolist())
-    """,
+    "scikit-activeml 1.0 `batch_bald` (defaults: 20 configurations)": (
+        SKACTIVEML.replace("{extra}", ""),
+        True,
+    ),
+    "scikit-activeml 1.0 `batch_bald`, 1024 configurations (as alviz)": (
+        SKACTIVEML.replace("{extra}", ", n_MC_samples=1024"),
+        True,
+    ),
+    "baal `BatchBALD` (defaults)": (BAAL, False),
 }
 
 
@@ -153,7 +163,7 @@ def run_peer(python: str, code: str, P: np.ndarray):
     return float(vals[0]), [int(v) for v in vals[1:]]
 
 
-def bench(label: str, P: np.ndarray, peers: str | None, repeats: int) -> list[str]:
+def bench(label: str, P: np.ndarray, peers: str | None, repeats: int, first: bool) -> list[str]:
     rows = []
     t_ours, ours = median_time(lambda r: batch_bald_batch(P, B, seed=r), repeats)
     t_bald, topk = median_time(lambda r: np.argsort(-bald_scores(P))[:B], repeats)
@@ -170,7 +180,9 @@ def bench(label: str, P: np.ndarray, peers: str | None, repeats: int) -> list[st
     rows.append(("alviz, full greedy (`lazy=False`), same estimator", t_full, full.positions))
     rows.append(("top-k BALD (not batch-aware)", t_bald, topk))
     if peers:
-        for name, code in PEERS.items():
+        for name, (code, every_pool) in PEERS.items():
+            if not (every_pool or first):
+                continue
             t, picks = run_peer(peers, code, P)
             if t is not None:
                 rows.append((name, t, picks))
@@ -196,13 +208,13 @@ def main() -> None:
     lines.append(f"Regenerate: `.venv/bin/python benchmarks/bench_batchbald.py {argv}`")
     load = os.getloadavg()[0]
     lines.append(f"\nMachine load average at the start: {load:.1f} on {os.cpu_count()} cores.")
-    lines += bench("Synthetic draws", synthetic_draws(), args.peers, args.repeats)
-    lines += bench(
-        "Redundant pool (200 points x 10 near-copies)", repeated_draws(), args.peers, args.repeats
-    )
+    lines += bench("Synthetic draws", synthetic_draws(), args.peers, args.repeats, True)
+    more = [("Redundant pool (200 points x 10 near-copies)", repeated_draws())]
     P = mnist_draws()
     if P is not None:
-        lines += bench("MNIST, Laplace logistic regression draws", P, args.peers, args.repeats)
+        more.append(("MNIST, Laplace logistic regression draws", P))
+    for label, P in more:
+        lines += bench(label, P, args.peers, args.repeats, False)
     err = brute_force_check()
     lines.append(
         f"\nExactness: on 20 draws x 200 points x 3 classes, batch of 5 (every joint configuration "

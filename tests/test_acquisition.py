@@ -8,12 +8,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 import alviz as al
 from alviz._warnings import AlvizWarning
 from alviz.acquisition import Context, batch_bald_batch, get
 
 A = al.acquisition
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_blas_thread():
+    # Tiny problems: on a busy 2-core machine OpenBLAS threads only wait on each other
+    # (scipy's L-BFGS inside LogisticRegression.fit measured 8x slower with 2 threads).
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def _ctx(X_pool=None, n=None, **fields) -> Context:

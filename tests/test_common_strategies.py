@@ -11,11 +11,22 @@ import numpy as np
 import pytest
 from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 import alviz as al
 from alviz.acquisition import FAMILIES, NEEDS, Context
 
 N_POOL, N_CLASSES, N_DRAWS = 24, 3, 8
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_blas_thread():
+    # Tiny problems: on a busy 2-core machine OpenBLAS threads only wait on each other
+    # (scipy's L-BFGS inside LogisticRegression.fit measured 8x slower with 2 threads).
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 ALL = al.acquisition.names()
 
 

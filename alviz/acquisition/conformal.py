@@ -172,44 +172,49 @@ class ConformalSetSize(Strategy):
         self.n_folds = n_folds
         self.seed = seed
 
-    def _sets(self, context: Context) -> tuple[np.ndarray, float, str]:
-        """Prediction sets of the pool, the threshold, and why it fell back ('' if it did not)."""
-        probs = context.require("probs", self.name)
+    def _calibrated(self, context: Context):
+        """The fitted :class:`SplitConformal`, or None and why it cannot be calibrated."""
         X, y, model = context.X_labeled, context.y_labeled, context.model
         n = 0 if y is None else len(y)
-        need = math.ceil(1 / self.alpha) - 1 if 0 < self.alpha < 1 else 1
-        reason = ""
-        if n < max(need, 2):
-            reason = (
+        need = max(math.ceil(1 / self.alpha) - 1, 2)  # below: the conformal quantile is inf
+        if n < need:
+            return None, (
                 f"{n} labels are too few for a conformal threshold at alpha={self.alpha} "
-                f"(at least {max(need, 2)} are needed)"
+                f"(at least {need} are needed)"
             )
-        elif model is None or X is None:
-            reason = "the context has no model (or no labeled features) to cross-fit"
-        if not reason:
-            key = (id(model), _digest(X, y), repr(self.get_params()))
-            cached = getattr(self, "_cache", None)
-            if cached is not None and cached[0] == key:
-                cp = cached[1]
-            else:
-                try:
-                    cal = cross_fitted_probs(
-                        model, X, y, context.n_classes, min(self.n_folds, n), self.seed
-                    )
-                except Exception as exc:  # any model that cannot be cloned or refitted
-                    reason = f"cross-fitting the model failed ({type(exc).__name__}: {exc})"
-                else:
-                    cp = SplitConformal(alpha=self.alpha, method=self.method).fit(cal, y)
-                    self._cache = (key, cp)
-        if reason:
-            warnings.warn(
-                f"conformal_set_size: {reason}; falling back to the model's uncalibrated "
-                f"{1 - self.alpha:.0%} credible sets.",
-                AlvizWarning,
-                stacklevel=3,
+        if model is None or X is None:
+            return None, "the context has no model (or no labeled features) to cross-fit"
+        key = (id(model), _digest(X, y), repr(self.get_params()))
+        cached = getattr(self, "_cache", None)  # score() and select() share one calibration
+        if cached is not None and cached[0] == key:
+            return cached[1], ""
+        try:
+            cal = cross_fitted_probs(
+                model, X, y, context.n_classes, min(self.n_folds, n), self.seed
             )
-            return credible_sets(probs, self.alpha), float("nan"), reason
-        return cp.predict_sets(probs), cp.threshold_, ""
+        except Exception as exc:  # any model that cannot be cloned or refitted
+            return None, f"cross-fitting the model failed ({type(exc).__name__}: {exc})"
+        cp = SplitConformal(alpha=self.alpha, method=self.method).fit(cal, y)
+        if not np.isfinite(cp.threshold_):
+            return None, f"the conformal threshold at alpha={self.alpha} is infinite"
+        self._cache = (key, cp)
+        return cp, ""
+
+    def _sets(self, context: Context) -> tuple[np.ndarray, float, str]:
+        """Prediction sets of the pool, the threshold, and why it fell back ('' if it did not)."""
+        if not isinstance(self.alpha, float | int) or not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must be a number in (0, 1), e.g. 0.1; got {self.alpha!r}.")
+        probs = context.require("probs", self.name)
+        cp, reason = self._calibrated(context)
+        if cp is not None:
+            return cp.predict_sets(probs), cp.threshold_, ""
+        warnings.warn(
+            f"conformal_set_size: {reason}; falling back to the model's uncalibrated "
+            f"{1 - self.alpha:.0%} credible sets.",
+            AlvizWarning,
+            stacklevel=3,
+        )
+        return credible_sets(probs, self.alpha), float("nan"), reason
 
     def score(self, context: Context) -> np.ndarray:
         """Number of classes in each pool point's prediction set, shape (n_pool,)."""
