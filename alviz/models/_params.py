@@ -41,7 +41,7 @@ _DOCS = {
     ),
     "patience": (
         "Stop after this many epochs without the training loss improving by ``tol`` "
-        "(half as many on a warm-started refit, which starts near a minimum)."
+        "(a quarter as many on a warm-started refit, which starts near a minimum)."
     ),
     "tol": "Smallest improvement of the training loss that counts.",
     "warm_start": "Continue from the previous weights on refit (same features and classes).",

@@ -146,7 +146,7 @@ class TorchMixin:
         start, losses = self.epochs_seen_, []
         best, wait = math.inf, 0
         # A warm refit starts near a minimum: give up sooner when it stops improving.
-        patience = self.patience if start == 0 else max(1, self.patience // 2)
+        patience = self.patience if start == 0 else max(1, self.patience // 4)
         with (
             threads(self.n_threads, rows * self._n_params(), device),
             seeded(self.seed_ + start, device),
