@@ -134,6 +134,8 @@ def test_bad_labels_and_features_are_clear_errors(clf):
         m.fit(X, y + 0.5)
     with pytest.raises(ValueError, match="one label per row"):
         m.fit(X, y[:-1])
+    with pytest.raises(ValueError, match="unlabelled rows"):
+        m.fit(X, np.r_[y[:-1], -1])
     bad = X.copy()
     bad[3, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):

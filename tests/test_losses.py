@@ -62,7 +62,7 @@ def test_focal_loss_formula_with_class_weights():
 finite = st.floats(-20, 20, allow_nan=False, width=64)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     arrays(np.float64, (4, 3), elements=finite), st.lists(st.integers(0, 2), min_size=4, max_size=4)
 )

@@ -124,11 +124,16 @@ class UncertainClassifier(ClassifierMixin, BaseEstimator):
         y = check_targets(y, len(X), "classification")
         if len(X) == 0:
             raise ValueError("X has no rows; fit needs at least one labelled example.")
+        if len(y) and y.min() < 0:
+            raise ValueError(
+                f"y must hold class indices >= 0; got {int(y.min())} (alviz marks unlabelled rows "
+                f"with -1). Fit on the labelled rows only: X[y >= 0], y[y >= 0]."
+            )
         classes, y_enc = np.unique(y, return_inverse=True)
         if len(classes) > 1:
             with small_blas(len(X)):
                 self._fit(X, y_enc.astype(np.int64), classes)
-        # Set last: a failed fit leaves no half-fitted model behind.
+        # Set last, so that a first fit that fails leaves the model unfitted.
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
         return self

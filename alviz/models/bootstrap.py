@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -37,7 +39,7 @@ class _BootstrapClassifier(UncertainClassifier):
         raise NotImplementedError
 
     def _fit(self, X, y, classes):
-        if not isinstance(self.n_members, int) or self.n_members < 1:
+        if not isinstance(self.n_members, numbers.Integral) or self.n_members < 1:
             raise ValueError(f"n_members must be a positive int; got {self.n_members!r}.")
         self.estimator_ = self._new_estimator(len(X)).fit(X, y)
         self.members_ = None
