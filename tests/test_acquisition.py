@@ -433,3 +433,13 @@ def test_wrappers_reduce_to_their_base_when_their_own_term_is_neutral(seed, k):
     top = set(get("margin").select(ctx, k, seed).tolist())
     hybrid = get("hybrid", base="margin", prefilter=1).select(ctx, k, seed)
     assert set(hybrid.tolist()) == top
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from alviz.acquisition import batchbald
+
+    for module in (A, batchbald):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -115,12 +115,13 @@ def batch_bald_batch(
 
     Examples
     --------
-    Two identical uncertain points: BALD would take both, BatchBALD takes one.
+    Two copies of the most informative point: top-k BALD takes both, BatchBALD
+    takes one and then the point that still tells something once it is labeled.
 
     >>> import numpy as np
-    >>> twin = np.array([[[0.9, 0.1]], [[0.1, 0.9]]])
-    >>> other = np.array([[[0.7, 0.3]], [[0.3, 0.7]]])
-    >>> draws = np.concatenate([twin, twin, other], axis=1)  # (2 draws, 3 points, 2 classes)
+    >>> twin = np.array([[[1.0, 0.0]], [[1.0, 0.0]], [[0.0, 1.0]]])  # 3 draws, 1 point
+    >>> other = np.array([[[0.9, 0.1]], [[0.1, 0.9]], [[0.5, 0.5]]])
+    >>> draws = np.concatenate([twin, twin, other], axis=1)  # (3 draws, 3 points, 2 classes)
     >>> sorted(batch_bald_batch(draws, 2, seed=0).positions.tolist()) in ([0, 2], [1, 2])
     True
     """
