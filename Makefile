@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.alviz-installed
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c constraints.txt -e ".[test,browser]"
+		-c constraints.txt -e ".[test,browser,dask,export]"
 	@touch $@
 
 lab: $(STAMP)
