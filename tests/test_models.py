@@ -436,3 +436,14 @@ def test_cuda_mc_dropout_draws_match_cpu_in_distribution(moons):
     assert d_gpu.shape == d_cpu.shape
     np.testing.assert_array_equal(gpu.sample_proba(X, 5, seed=3), gpu.sample_proba(X, 5, seed=3))
     assert np.abs(d_gpu.mean(axis=0) - d_cpu.mean(axis=0)).mean() < 0.1
+
+
+@pytest.mark.parametrize("centers", [2, 4])
+def test_logreg_newton_map_matches_scikit_learn(centers):
+    from alviz.models.linear import LaplaceLogisticRegression
+
+    X, y = make_blobs(120, centers=centers, n_features=3, cluster_std=3.0, random_state=0)
+    m = LaplaceLogisticRegression(C=0.5).fit(X, y)
+    Xs = (X - m.x_mean_) / m.x_scale_
+    ref = LogisticRegression(C=0.5, tol=1e-10, max_iter=10_000).fit(Xs, y)
+    np.testing.assert_allclose(m.predict_proba(X), ref.predict_proba(Xs), atol=1e-6)

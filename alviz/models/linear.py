@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.special import softmax
+from scipy.special import expit, log_expit, logsumexp, softmax
 from sklearn.linear_model import LogisticRegression
 
 from .._validation import check_random_state
@@ -16,6 +16,36 @@ __all__ = ["LaplaceLogisticRegression"]
 
 #: Above this many parameters the full Hessian is too costly; use its diagonal.
 _FULL_HESSIAN_MAX = 2000
+#: Up to this many parameters the MAP is found by Newton's method (a few ms
+#: saved per active-learning step over L-BFGS and scikit-learn's checks).
+_NEWTON_MAX = 300
+
+
+def _newton(f_grad_hess, theta, max_iter: int):
+    """Damped Newton's method on a strictly convex objective.
+
+    ``f_grad_hess(theta, need_hess)`` returns ``(f, grad, hess)``. Returns the
+    minimiser, or None when it did not converge (the caller falls back to L-BFGS).
+    """
+    f, g, H = f_grad_hess(theta, True)
+    for _ in range(max_iter):
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            return None
+        decrement = float(g @ step)  # Newton decrement²: the predicted decrease x 2
+        if decrement < 1e-12 * max(1.0, abs(f)):
+            return theta
+        t = 1.0
+        while True:  # backtracking line search (Armijo)
+            new = theta - t * step
+            f_new = f_grad_hess(new, False)[0]
+            if f_new <= f - 0.25 * t * decrement or t < 1e-8:
+                break
+            t /= 2
+        theta = new
+        f, g, H = f_grad_hess(theta, True)
+    return None
 
 
 class LaplaceLogisticRegression(UncertainClassifier):
@@ -89,14 +119,68 @@ class LaplaceLogisticRegression(UncertainClassifier):
         else:
             self.x_mean_, self.x_scale_ = np.zeros(X.shape[1]), np.ones(X.shape[1])
         Xs = (X - self.x_mean_) / self.x_scale_
-        lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(Xs, y)
-        W, b = lr.coef_, lr.intercept_
+        W, b = self._map(Xs, y, classes)
         if len(classes) == 2:  # sklearn's binary form: one weight vector
             W, b = np.vstack([-W / 2, W / 2]), np.array([-b[0] / 2, b[0] / 2])
         self.theta_ = np.hstack([W, b[:, None]]).ravel()
         self.coef_ = W / self.x_scale_
         self.intercept_ = b - W @ (self.x_mean_ / self.x_scale_)
         self.cov_ = self._laplace_cov(Xs, W, b)
+
+    def _map(self, Xs, y, classes):
+        """MAP weights of scikit-learn's objective ``C sum_i loss_i + |W|²/2`` (bias free).
+
+        Small problems use Newton's method; large ones, or a Newton run that
+        does not converge, scikit-learn's L-BFGS. Binary problems return
+        scikit-learn's one-vector form, shapes (1, d) and (1,).
+        """
+        K, D = (1 if len(classes) == 2 else len(classes)), Xs.shape[1] + 1
+        if K * D <= _NEWTON_MAX:
+            Xb = np.hstack([Xs, np.ones((len(Xs), 1))])
+            codes = np.searchsorted(classes, y)
+            obj = self._binary_objective if K == 1 else self._multinomial_objective
+            theta = _newton(
+                lambda t, h: obj(t, Xb, codes, len(classes), h), np.zeros(K * D), self.max_iter
+            )
+            if theta is not None:
+                Wb = theta.reshape(K, D)
+                return Wb[:, :-1], Wb[:, -1]
+        lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(Xs, y)
+        return lr.coef_, lr.intercept_
+
+    def _penalty(self, theta, D):
+        # L2 on the weights, not on the bias (the last entry of each class block).
+        r = np.ones_like(theta).reshape(-1, D)
+        r[:, -1] = 1e-10  # a whisker keeps the Hessian invertible along the free bias shift
+        return r.ravel()
+
+    def _binary_objective(self, w, Xb, codes, n_classes, need_hess):
+        z = Xb @ w
+        r = self._penalty(w, Xb.shape[1])
+        f = -self.C * float((log_expit(z) * codes + log_expit(-z) * (1 - codes)).sum())
+        f += 0.5 * float((r * w) @ w)
+        g = self.C * Xb.T @ (expit(z) - codes) + r * w
+        if not need_hess:
+            return f, g, None
+        p = expit(z)
+        return f, g, self.C * (Xb.T * (p * (1 - p))) @ Xb + np.diag(r)
+
+    def _multinomial_objective(self, theta, Xb, codes, n_classes, need_hess):
+        K, D = n_classes, Xb.shape[1]
+        W = theta.reshape(K, D)
+        Z = Xb @ W.T
+        r = self._penalty(theta, D)
+        lse = logsumexp(Z, axis=1)
+        f = self.C * float((lse - Z[np.arange(len(Z)), codes]).sum()) + 0.5 * float(
+            (r * theta) @ theta
+        )
+        P = np.exp(Z - lse[:, None])
+        R = P.copy()
+        R[np.arange(len(R)), codes] -= 1
+        g = self.C * (R.T @ Xb).ravel() + r * theta
+        if not need_hess:
+            return f, g, None
+        return f, g, self.C * self._likelihood_curvature(Xb, P)[1] + np.diag(r)
 
     def _likelihood_curvature(self, Xb, P):
         """Hessian of the NLL (full, K*D x K*D) or its diagonal, blocks ordered (class, feature)."""
