@@ -5,28 +5,116 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ._grid import display_grid
-from ._style import POOL_COLOR, QUERY_COLOR, base_layout, class_color
+from ._grid import grid_view
+from ._points import labeled_trace, pool_trace, queried_trace
+from ._spec import FigureSpec
+from ._style import base_layout, class_color, heat, rgba
 
-__all__ = ["TRACE", "decision_boundary"]
+__all__ = ["TRACE", "decision_boundary", "decision_boundary_spec"]
 
 #: Trace positions, fixed so widgets can update data in place.
-TRACE = {"background": 0, "pool": 1, "labeled": 2, "queried": 3}
+TRACE = {"background": 0, "boundary": 1, "pool": 2, "labeled": 3, "queried": 4}
 
 
-def _background(session, resolution: int):
-    """Heatmap values: P(class 1) for two classes, else the top-class confidence."""
-    xs, ys, G = display_grid(session.dataset, resolution)
-    P = session.predict_proba(G)
-    if session.n_classes == 2:
-        z, title = P[:, 1], f"P({session.dataset.classes[1]})"
+def _class_scale(n_classes: int) -> list:
+    """Colour scale for ``z = class + confidence share``: each class a band from pale to tint."""
+    scale, eps = [], 1e-6
+    for k in range(n_classes):
+        c = class_color(k)
+        lo, hi = k / n_classes, (k + 1) / n_classes
+        scale += [[lo if k == 0 else lo + eps, rgba(c, 0.08)], [hi, rgba(c, 0.55)]]
+    return scale
+
+
+def _background(session, view) -> dict:
+    """Heatmap: P(class 1) for two classes; else the predicted class, shaded by confidence."""
+    P, K = view.probs, session.n_classes
+    common = dict(
+        type="heatmap",
+        x=view.gx,
+        y=view.gy,
+        hoverinfo="skip",
+        name="model",
+        zsmooth="best",
+    )
+    if K == 2:
+        return dict(
+            z=heat(P[:, 1], 3),
+            colorscale=[
+                [0, rgba(class_color(0), 0.45)],
+                [0.5, "#ffffff"],
+                [1, rgba(class_color(1), 0.45)],
+            ],
+            zmin=0,
+            zmax=1,
+            colorbar=dict(
+                title=dict(text=f"P({session.dataset.classes[1]})"), thickness=12, len=0.7
+            ),
+            **common,
+        )
+    top, conf = P.argmax(axis=1), P.max(axis=1)
+    # Confidence from 1/K (a coin toss) to 1, squeezed into the class's band [k, k+1).
+    share = np.clip((conf - 1 / K) / (1 - 1 / K), 0, 0.999)
+    return dict(
+        z=heat(top + share, 3),
+        colorscale=_class_scale(K),
+        zmin=0,
+        zmax=K,
+        showscale=False,
+        **common,
+    )
+
+
+def _boundary_line(session, view) -> dict:
+    """Contour lines where the predicted class changes (P = 0.5 for two classes)."""
+    K = session.n_classes
+    if K == 2:
+        z, start, end = view.probs[:, 1], 0.5, 0.5
     else:
-        z, title = P.max(axis=1), "confidence"
-    return xs, ys, np.round(z.reshape(len(ys), len(xs)), 3).astype(np.float32), title, P
+        # Between class k and k+1 the argmax steps across k + 0.5.
+        z, start, end = view.probs.argmax(axis=1), 0.5, K - 1.5
+    return dict(
+        type="contour",
+        x=view.gx,
+        y=view.gy,
+        z=heat(z, 3),
+        autocontour=False,
+        contours=dict(start=start, end=end, size=1, coloring="none"),
+        line=dict(width=1.5, color="#333333", smoothing=1.0),
+        hoverinfo="skip",
+        showscale=False,
+        name="decision boundary",
+        showlegend=True,
+    )
+
+
+def decision_boundary_spec(session, resolution: int = 100) -> FigureSpec:
+    """The content of :func:`decision_boundary` as plain data (see :class:`FigureSpec`)."""
+    view = grid_view(session, resolution)
+    traces = [
+        _background(session, view),
+        _boundary_line(session, view),
+        pool_trace(session),
+        labeled_trace(session),
+        queried_trace(session),
+    ]
+    n_round, n_lab = len(session.history), len(session.labeled_indices)
+    title = (
+        f"Decision boundary of {session.model_label} · round {n_round}, {n_lab} labels · "
+        f"strategy {session.strategy.name}"
+    )
+    axes = dict(range=[float(view.xs[0]), float(view.xs[-1])], showgrid=False, zeroline=False)
+    yaxes = dict(range=[float(view.ys[0]), float(view.ys[-1])], showgrid=False, zeroline=False)
+    layout = base_layout(title)
+    layout.update(xaxis=axes, yaxis=yaxes)
+    return FigureSpec(traces, layout, {"title.text": title})
 
 
 def decision_boundary(session, resolution: int = 100) -> go.Figure:
     """The model's class probabilities over the plane, with pool, labeled and queried points.
+
+    For data with more than two features the plane is the dataset's display
+    embedding (``dataset.X2d``), mapped back to feature space.
 
     Parameters
     ----------
@@ -39,74 +127,9 @@ def decision_boundary(session, resolution: int = 100) -> go.Figure:
     -------
     plotly.graph_objects.Figure
         Traces in the order of :data:`TRACE`: background heatmap (not
-        clickable), pool points (``customdata`` = dataset index), labeled
-        points coloured by the label given, the last queried points.
+        clickable; P(class 1) for two classes, else the predicted class shaded
+        by confidence), the decision boundary line, pool points
+        (``customdata`` = dataset index), labeled points coloured by the label
+        given (a diamond where the label is wrong), the last queried points.
     """
-    ds = session.dataset
-    xs, ys, z, ztitle, _ = _background(session, resolution)
-    lab, labels = session.labeled_indices, session.labels
-    pool = session.pool_indices
-    queried = session.history[-1].queried if session.history else np.array([], dtype=np.int64)
-    two = session.n_classes == 2
-    fig = go.Figure()
-    fig.add_trace(
-        go.Heatmap(
-            x=xs.astype(np.float32),
-            y=ys.astype(np.float32),
-            z=z,
-            colorscale=[[0, "#cfe3f3"], [0.5, "#ffffff"], [1, "#f8dfb5"]] if two else "Greys",
-            zmin=0 if two else 1 / session.n_classes,
-            zmax=1,
-            opacity=0.9,
-            colorbar=dict(title=ztitle, thickness=12, len=0.7),
-            hoverinfo="skip",
-            name="model",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=ds.X2d[pool, 0].astype(np.float32),
-            y=ds.X2d[pool, 1].astype(np.float32),
-            mode="markers",
-            name="unlabeled pool",
-            customdata=pool.astype(np.int32),
-            marker=dict(size=6, color=POOL_COLOR),
-            hovertemplate="point %{customdata}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=ds.X2d[lab, 0].astype(np.float32),
-            y=ds.X2d[lab, 1].astype(np.float32),
-            mode="markers",
-            name="labeled",
-            customdata=lab.astype(np.int32),
-            marker=dict(
-                size=9, color=[class_color(k) for k in labels], line=dict(width=1, color="white")
-            ),
-            hovertemplate="point %{customdata}: labeled<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=ds.X2d[queried, 0].astype(np.float32),
-            y=ds.X2d[queried, 1].astype(np.float32),
-            mode="markers",
-            name="just queried",
-            customdata=queried.astype(np.int32),
-            marker=dict(
-                size=16, symbol="star", color=QUERY_COLOR, line=dict(width=1, color="black")
-            ),
-            hovertemplate="point %{customdata}: just queried<extra></extra>",
-        )
-    )
-    n_round = len(session.history)
-    fig.update_layout(
-        **base_layout(
-            f"Decision boundary of {session.model_label} · round {n_round}, "
-            f"{len(lab)} labels · strategy: {session.strategy.name}"
-        )
-    )
-    fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
-    fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
-    return fig
+    return decision_boundary_spec(session, resolution).figure()

@@ -1,47 +1,145 @@
-"""What every widget controller shares: a Session, messages, and safe callbacks."""
+"""What every widget controller shares: messages, safe callbacks, live figures, settings."""
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 import traceback
 
+import numpy as np
 import plotly.graph_objects as go
+from plotly.basedatatypes import Undefined
+
+from ._settings import decode_settings, encode_settings
 
 log = logging.getLogger("alviz.widgets")
 
-__all__ = ["Controller", "copy_figure", "guarded"]
+__all__ = ["Controller", "LiveFigure", "figure_widget", "guarded", "patch_figure"]
 
 
-def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Copy ``source``'s trace data and title into ``target`` in one message.
+def _equal(a, b) -> bool:
+    """Deep equality of plain trace values (dicts, lists, arrays, scalars)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
-    Traces are updated in place (same order and types), so the front end
-    patches them instead of rebuilding the plot.
+
+class LiveFigure(go.FigureWidget):
+    """A ``FigureWidget`` whose first message to the browser already holds its figure.
+
+    plotly's FigureWidget opens its comm (sending its state) before it sets
+    ``_widget_data`` and ``_widget_layout``, which then follow in a second
+    message. A front end that renders the view in between draws an empty
+    plot and never recovers (seen in JupyterLab 4.6 on a busy machine:
+    blank axes, no traces). Opening the comm only once the figure is complete
+    removes the race.
     """
-    with target.batch_update():
-        for t_old, t_new in zip(target.data, source.data, strict=True):
-            t_old.update(t_new.to_plotly_json(), overwrite=True)
-        target.layout.title.text = source.layout.title.text
+
+    _alviz_deferred = False
+
+    def __init__(self, *args, **kwargs):
+        self._alviz_deferred = True
+        try:
+            super().__init__(*args, **kwargs)
+        finally:
+            self._alviz_deferred = False
+        self.open()
+
+    def open(self):
+        """Open the comm, unless the figure is still being built."""
+        if not self._alviz_deferred:
+            super().open()
+
+
+def figure_widget(spec) -> go.FigureWidget:
+    """A live figure widget built from a :class:`alviz.viz.FigureSpec`."""
+    fig = LiveFigure(spec.figure())
+    fig._alviz_spec = spec  # what the front end shows now: patches send only the difference
+    return fig
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    """``{"marker": {"size": 3}}`` -> ``{"marker.size": 3}``: plotly's property paths."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def patch_figure(target: go.FigureWidget, spec) -> bool:
+    """Bring ``target`` up to ``spec`` in one message, sending only what changed.
+
+    When the spec has the same trace types in the same order as the one
+    shown, the property paths that differ are sent in a single
+    ``plotly_update`` (plotly.js patches the plot instead of rebuilding it,
+    and plotly's per-property Python validation, which costs more than the
+    drawing itself, is skipped: the spec was validated when the figure was
+    built). Otherwise traces and layout are replaced.
+
+    Returns
+    -------
+    bool
+        True when the traces were replaced (their click handlers are gone).
+    """
+    old = getattr(target, "_alviz_spec", None)
+    same_shape = old is not None and [t["type"] for t in old.traces] == [
+        t["type"] for t in spec.traces
+    ]
+    if not same_shape:
+        with target.batch_update():
+            target.data = []
+            target.add_traces(spec.traces)
+            target.layout = spec.layout
+            target.layout.update(spec.live)
+        target._alviz_spec = spec
+        return True
+    restyle: dict[str, list] = {}
+    n = len(spec.traces)
+    for i, (before, new) in enumerate(zip(old.traces, spec.traces, strict=True)):
+        b, a = _flat(before), _flat(new)
+        for path in a.keys() | b.keys():
+            if path in a and path in b and _equal(b[path], a[path]):
+                continue
+            # One list entry per trace; Undefined leaves the other traces alone.
+            restyle.setdefault(path, [Undefined] * n)[i] = a.get(path)
+    relayout = {k: v for k, v in spec.live.items() if not _equal(old.live.get(k), v)}
+    if restyle or relayout:
+        target.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=None)
+    target._alviz_spec = spec
+    return False
 
 
 def guarded(method):
     """Run a controller action; turn an exception into a readable message on ``self.message``.
 
     Errors inside widget callbacks are invisible in JupyterLab unless shown:
-    the controller keeps the message (views display it) and logs the trace.
+    the controller keeps the message (views display it), logs it, and
+    redraws, so the figures always show the Session as it now is.
     """
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        self.message = ""
         try:
-            self.message = ""
             return method(self, *args, **kwargs)
         except (ValueError, TypeError, RuntimeError) as exc:
             self.message = f"⚠ {exc}"
             log.warning("%s failed: %s", method.__name__, exc)
-        except Exception as exc:  # a bug: keep the trace for the log, show the gist
-            self.message = f"⚠ unexpected error in {method.__name__}: {exc!r}"
+        except Exception as exc:  # a bug: keep the trace in the log, show the gist
+            self.message = f"⚠ unexpected error in {method.__name__}: {exc!r} (details in the log)"
             log.error("%s", traceback.format_exc())
         finally:
             self.changed()
@@ -54,11 +152,15 @@ class Controller:
     """Plain-Python state of a widget: testable without a browser.
 
     Views register listeners with :meth:`observe`; every action calls
-    :meth:`changed` when done.
+    :meth:`changed` when done. Subclasses set ``widget_name`` and implement
+    :meth:`settings` and :meth:`_apply_settings`.
     """
+
+    widget_name = "widget"
 
     def __init__(self):
         self.message = ""
+        self.redraw_seconds = float("nan")
         self._listeners = []
 
     def observe(self, fn) -> None:
@@ -66,6 +168,33 @@ class Controller:
         self._listeners.append(fn)
 
     def changed(self) -> None:
-        """Tell the views to redraw."""
+        """Redraw, then tell the views; a failing redraw becomes the message."""
+        t = time.perf_counter()
+        try:
+            self.redraw()
+        except Exception as exc:  # never lose an error inside a callback
+            self.message = (self.message + " " if self.message else "") + f"⚠ redraw: {exc}"
+            log.error("redraw failed: %s", traceback.format_exc())
+        self.redraw_seconds = time.perf_counter() - t
         for fn in self._listeners:
             fn(self)
+
+    def redraw(self) -> None:
+        """Bring the figures up to date with the state (subclasses)."""
+
+    # ------------------------------------------------------------------ settings
+    def settings(self) -> dict:
+        """The widget's set-up as plain values (subclasses)."""
+        return {"widget": self.widget_name}
+
+    def export_settings(self) -> str:
+        """The set-up as a short URL-safe string; :meth:`restore` reads it back."""
+        return encode_settings(self.settings())
+
+    @guarded
+    def restore(self, code: str) -> None:
+        """Apply a set-up from :meth:`export_settings` (the run starts again)."""
+        self._apply_settings(decode_settings(code, self.widget_name))
+
+    def _apply_settings(self, settings: dict) -> None:
+        raise NotImplementedError

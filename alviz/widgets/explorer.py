@@ -1,151 +1,364 @@
-"""Explorer: step an active-learning run, click points to label them, watch the boundary move."""
+"""Explorer: step an active-learning run, click points to label them, watch the model think."""
 
 from __future__ import annotations
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
-from .. import acquisition, models, viz
-from ..session import Session
+from .. import acquisition, datasets, models, viz
+from ..calibration import expected_calibration_error
+from ..viz.acquisition_map import ACQUISITION_TRACE
 from ..viz.boundary import TRACE
-from ._base import Controller, copy_figure, guarded
+from ..viz.calibration import test_probs
+from ._base import guarded
+from ._board import Board, Cell
+from ._run import RunController
+from ._setup import resolve_dataset
+from ._views import ControlsMixin, SyncMixin, message_html
 
-__all__ = ["Explorer", "ExplorerController"]
+__all__ = ["EXPLORER_DATASETS", "PANELS", "Explorer", "ExplorerController"]
+
+#: Every live panel the Explorer can show, in display order.
+PANELS = ("boundary", "acquisition", "uncertainty", "calibration", "learning", "why")
+#: Board rows: (panels, their widths in pixels, row height in pixels).
+LAYOUT = (
+    (("boundary", "acquisition"), (575, 575), 520),
+    (("uncertainty",), (1150,), 420),
+    (("calibration", "learning"), (680, 470), 440),
+    (("why",), (1150,), 380),
+)
+WIDTH = 1150
+#: Datasets offered in the Explorer's dataset menu (classification, drawable in 2-D).
+EXPLORER_DATASETS = (
+    "moons", "circles", "xor", "blobs", "spirals", "imbalanced", "aleatoric", "epistemic",
+    "aleatoric_epistemic", "outliers", "groups", "iris", "wine", "breast_cancer", "digits",
+)  # fmt: skip
 
 
-class ExplorerController(Controller):
+class ExplorerController(RunController):
     """State and actions of the Explorer, without any widget.
 
     Parameters
     ----------
-    dataset : Dataset
+    dataset : Dataset or str
+        A classification Dataset, or the name of a registered one.
     resolution : int
         Grid points per axis of the maps.
+    panels : tuple of str
+        Which live panels to keep up to date (a subset of :data:`PANELS`).
+    baseline : bool
+        Run a random-sampling twin (same model and seed) for the learning curve.
     **session_params
-        Passed to :class:`alviz.Session` (model, strategy, batch_size, initial, seed, ...).
+        Passed to :class:`alviz.Session` (model, strategy, batch_size, initial,
+        oracle, seed, ...).
 
     Attributes
     ----------
     session : Session
-    boundary : plotly.graph_objects.FigureWidget
-        The decision-boundary figure, updated in place on every change.
+    figure : plotly.graph_objects.FigureWidget
+        One live figure holding every panel, patched in place on every change
+        (see :meth:`panel` for one panel's traces).
+    focus : int or None
+        The point the "why this point?" panel explains (None: the next query).
+    click_mode : {"label", "inspect"}
+        What a click on a point does.
+    label_choice : int or None
+        The class a click gives (None: the true label, for simulated oracles).
+    playing : bool
+        Whether Play is running.
+    redraw_seconds : float
+        How long the last redraw of every panel took.
     """
 
-    def __init__(self, dataset, resolution: int = 100, **session_params):
-        super().__init__()
+    widget_name = "explorer"
+
+    def __init__(self, dataset, resolution: int = 100, panels=PANELS, baseline=True, **params):
+        unknown = set(panels) - set(PANELS)
+        if unknown:
+            raise ValueError(f"unknown panel(s) {sorted(unknown)}; choose from {list(PANELS)}.")
+        super().__init__(dataset, baseline=baseline, **params)
+        if self.session.task != "classification":
+            raise ValueError(
+                f"the Explorer draws classification worlds; {self.session.dataset.name!r} is a "
+                f"{self.session.task} task: use alviz.widgets.RegressionExplorer."
+            )
         self.resolution = resolution
-        self.session = Session(dataset, **session_params)
-        self.boundary = go.FigureWidget(viz.decision_boundary(self.session, resolution))
-        self.observe(lambda _: self.redraw())
+        self.panels = tuple(p for p in PANELS if p in panels)
+        self.click_mode = "label"
+        self.label_choice = None
+        self.board = Board(_cells(self.panels), WIDTH, _height(self.panels))
+        self.redraw()
+
+    # ------------------------------------------------------------------ views
+    @property
+    def figure(self):
+        """The live figure with every panel."""
+        return self.board.figure
+
+    def panel(self, name: str) -> tuple:
+        """The live traces of one panel, in the order its builder gives them.
+
+        E.g. ``controller.panel("boundary")[TRACE["queried"]].customdata``.
+        """
+        if name not in self.panels:
+            raise ValueError(f"panel {name!r} is not shown; shown: {list(self.panels)}.")
+        return self.board.traces(name)
+
+    def why_index(self):
+        """The point the "why this point?" panel explains now (None when the pool is empty)."""
+        s = self.session
+        if self.focus is not None:
+            return self.focus
+        if len(s.pending):
+            return int(s.pending[0])
+        if s.pool_size() == 0:
+            return None
+        idx, _ = viz.next_queries(s, 1)
+        return int(idx[0]) if len(idx) else None
+
+    def _spec(self, name: str):
+        s, res = self.session, self.resolution
+        if name == "boundary":
+            return viz.decision_boundary_spec(s, res)
+        if name == "acquisition":
+            return viz.acquisition_map_spec(s, res)
+        if name == "uncertainty":
+            return viz.uncertainty_maps_spec(s, res)
+        if name == "calibration":
+            return viz.calibration_spec(s)
+        if name == "learning":
+            return viz.learning_curves_spec([s], baseline=self.random_baseline())
+        index = self.why_index()
+        if index is None:
+            return viz.FigureSpec([], {"title": {"text": "Why this point? (no point left)"}}, {})
+        return viz.why_this_point_spec(s, index)
+
+    def redraw(self) -> None:
+        """Rebuild every panel's content from the session and patch the live figure once."""
+        self.board.update({name: self._spec(name) for name in self.panels})
 
     @property
     def status(self) -> str:
-        """One line: round, labels, pool and the last test accuracy and ECE."""
+        """One line: round, labels, pool, and the current model's test accuracy and ECE."""
         s = self.session
-        m = s.history[-1].metrics if s.history else {}
-        acc = f"{m['accuracy']:.1%}" if "accuracy" in m else "–"
-        ece = f"{m['ece']:.3f}" if "ece" in m else "–"
+        acc = ece = "–"
+        if len(s.dataset.y_test):
+            probs, y = test_probs(s)
+            acc = f"{float((probs.argmax(axis=1) == y).mean()):.1%}"
+            ece = f"{expected_calibration_error(probs, y):.3f}"
+        waiting = f" · {len(s.pending)} waiting for your label" if len(s.pending) else ""
         return (
             f"round {len(s.history)} · {len(s.labeled_indices)} labels · pool "
-            f"{s.pool_size()} · test accuracy {acc} · ECE {ece}"
+            f"{s.pool_size()} · test accuracy {acc} · ECE {ece}{waiting}"
         )
 
-    def redraw(self) -> None:
-        """Rebuild the figures from the session and patch the widgets in place."""
-        copy_figure(self.boundary, viz.decision_boundary(self.session, self.resolution))
-
-    @guarded
-    def step(self):
-        """One active-learning round: refit, query, label (by the oracle), redraw."""
-        return self.session.step()
-
-    @guarded
-    def undo(self):
-        """Undo the last step or label."""
-        if not self.session.undo():
-            self.message = "Nothing to undo: this is the start of the run."
-
-    @guarded
-    def reset(self):
-        """Start the run again from the initial labels."""
-        self.session.reset()
-
-    @guarded
-    def set_strategy(self, name: str):
-        """Switch the acquisition strategy (history kept)."""
-        self.session.set_strategy(name)
-
-    @guarded
-    def set_model(self, name: str):
-        """Switch the model (history kept)."""
-        self.session.set_model(name)
-
+    # ------------------------------------------------------------------ actions
     @guarded
     def on_point_click(self, index: int, label: int | None = None):
-        """Label the clicked point: with ``label`` if given, else with its true label."""
+        """Label the clicked point (or, in inspect mode, explain it).
+
+        Parameters
+        ----------
+        index : int
+            Dataset index of the clicked point.
+        label : int, optional
+            The class to give; default :attr:`label_choice`, else the true label
+            (simulated and noisy oracles only: with a human oracle, choose).
+        """
         s = self.session
-        if index in set(s.labeled_indices.tolist()) and label is None:
-            self.message = f"Point {index} is already labeled; pick a class to relabel it."
+        index = int(index)
+        if self.click_mode == "inspect":
+            self.focus = index
+            return
+        label = self.label_choice if label is None else label
+        labeled = dict(zip(s.labeled_indices.tolist(), s.labels.tolist(), strict=True))
+        if index in labeled and label is None:
+            name = s.dataset.classes[labeled[index]]
+            self.message = (
+                f"Point {index} is already labeled ({name}). To change its label, choose a "
+                f"class under 'label as' and click it again."
+            )
             return
         if label is None:
-            label = int(s.dataset.y[index])
-            if label < 0:
-                raise ValueError(f"point {index} has no known label: choose its class.")
-        s.label(int(index), int(label))
+            truth = int(s.dataset.y[index])
+            if getattr(s.oracle, "name", "") == "human" or truth < 0:
+                raise ValueError(
+                    f"You are the oracle: choose the class of point {index} under 'label as' "
+                    f"first, then click it."
+                )
+            label = truth
+        s.label(index, int(label))
+        self.focus = index
+
+    @guarded
+    def inspect(self, index: int | None):
+        """Explain ``index`` in the "why this point?" panel (None: the next query)."""
+        self.focus = None if index is None else int(index)
+
+    # ------------------------------------------------------------------ settings
+    def settings(self) -> dict:
+        """Dataset, Session parameters, resolution, panels and Play speed as plain values."""
+        return {**super().settings(), "resolution": self.resolution, "panels": list(self.panels)}
+
+    def _apply_settings(self, settings: dict) -> None:
+        super()._apply_settings(settings)
+        self.resolution = int(settings.get("resolution", self.resolution))
+
+    @classmethod
+    def from_settings(cls, code: str, **overrides) -> ExplorerController:
+        """A controller set up from a string made by :meth:`export_settings`."""
+        st, kwargs = cls._init_from_settings(code, overrides)
+        ctl = cls(
+            resolve_dataset(st["dataset"]),
+            resolution=int(st.get("resolution", 100)),
+            panels=tuple(st.get("panels", PANELS)),
+            **kwargs,
+        )
+        ctl.speed = float(st.get("speed", ctl.speed))
+        return ctl
 
 
-class Explorer(W.VBox):
-    """The Explorer widget: controls on top, the decision boundary below.
+class Explorer(ControlsMixin, SyncMixin, W.VBox):
+    """The Explorer widget: controls, status line, and live panels.
 
     Parameters
     ----------
-    dataset : Dataset
+    dataset : Dataset or str
+    controller : ExplorerController, optional
+        Use this controller instead of making one.
     **params
-        Passed to :class:`ExplorerController`.
+        Passed to :class:`ExplorerController` (resolution, panels, model,
+        strategy, batch_size, initial, oracle, seed, ...).
 
     Attributes
     ----------
     controller : ExplorerController
     """
 
-    def __init__(self, dataset, **params):
-        self.controller = c = ExplorerController(dataset, **params)
+    def __init__(self, dataset=None, controller: ExplorerController | None = None, **params):
+        if controller is None:
+            if dataset is None:
+                raise TypeError("Explorer needs a dataset (a Dataset or a name such as 'moons').")
+            controller = ExplorerController(dataset, **params)
+        self.controller = c = controller
         s = c.session
-        self.strategy = W.Dropdown(
-            options=acquisition.names(), value=s.strategy.name, description="strategy"
+        names = [n for n in EXPLORER_DATASETS if n in datasets.names()]
+        if s.dataset.name not in names:
+            names.insert(0, s.dataset.name)
+        self.dataset = W.Dropdown(options=names, value=s.dataset.name, description="data")
+        self.model = W.Dropdown(
+            options=_with(models.names("classification"), s.model_label),
+            value=s.model_label,
+            description="model",
         )
-        self.model = W.Dropdown(options=models.names(), value=s.model_label, description="model")
-        self.step_button = W.Button(description="Step", button_style="primary", icon="forward")
-        self.undo_button = W.Button(description="Undo", icon="undo")
-        self.reset_button = W.Button(description="Reset", icon="refresh")
+        self.strategy = W.Dropdown(
+            options=acquisition.names("classification"), value=s.strategy.name,
+            description="strategy",
+        )  # fmt: skip
+        self.batch_size = W.BoundedIntText(
+            value=s.batch_size, min=1, max=100, description="batch", layout=W.Layout(width="150px")
+        )
+        self.click_mode = W.ToggleButtons(
+            options=[("click labels", "label"), ("click explains", "inspect")],
+            value="label",
+            style={"button_width": "110px"},
+        )
+        self.label_choice = W.Dropdown(
+            options=self._label_options(), value=None, description="label as",
+            layout=W.Layout(width="220px"),
+        )  # fmt: skip
+        self.settings_code = W.Text(
+            description="settings", placeholder="paste a settings code and press Enter",
+            continuous_update=False, layout=W.Layout(width="560px"),
+        )  # fmt: skip
+        self.build_buttons()
         self.status = W.HTML()
         self.message = W.HTML()
-        self.step_button.on_click(lambda _: c.step())
-        self.undo_button.on_click(lambda _: c.undo())
-        self.reset_button.on_click(lambda _: c.reset())
-        self.strategy.observe(lambda ch: c.set_strategy(ch["new"]), names="value")
-        self.model.observe(lambda ch: c.set_model(ch["new"]), names="value")
-        pool = c.boundary.data[TRACE["pool"]]
-        pool.on_click(self._on_click)
+        self.link(self.dataset, self._on_dataset)
+        self.link(self.model, lambda v: c.set_model(v))
+        self.link(self.strategy, lambda v: c.set_strategy(v))
+        self.link(self.batch_size, lambda v: c.set_batch_size(v))
+        self.link(self.click_mode, lambda v: setattr(c, "click_mode", v))
+        self.link(self.label_choice, lambda v: setattr(c, "label_choice", v))
+        self.link(self.settings_code, lambda v: c.restore(v) if v.strip() else None)
+        self._wire_clicks()
         c.observe(lambda _: self._show())
         self._show()
         super().__init__(
             [
-                W.HBox([self.strategy, self.model]),
-                W.HBox([self.step_button, self.undo_button, self.reset_button]),
+                W.HBox([self.dataset, self.model, self.strategy, self.batch_size]),
+                W.HBox([*self.buttons, self.play_box]),
+                W.HBox([self.click_mode, self.label_choice]),
                 self.status,
                 self.message,
-                c.boundary,
+                c.figure,
+                self.settings_code,
             ]
         )
 
-    def _on_click(self, trace, points, selector):
-        # plotly calls every trace's handler; only the clicked one gets point indices.
-        if not points.point_inds:
-            return
-        self.controller.on_point_click(int(trace.customdata[points.point_inds[0]]))
+    def _label_options(self):
+        ds = self.controller.session.dataset
+        return [("true label", None)] + [(str(n), k) for k, n in enumerate(ds.classes)]
+
+    def _wire_clicks(self):
+        c = self.controller
+        if "boundary" in c.panels:
+            for key in ("pool", "labeled", "queried"):
+                c.board.on_click("boundary", TRACE[key], c.on_point_click)
+        if "acquisition" in c.panels:
+            for key in ("pool", "labeled", "next"):
+                c.board.on_click("acquisition", ACQUISITION_TRACE[key], c.on_point_click)
+
+    def _on_dataset(self, name):
+        self.controller.set_dataset(name)
 
     def _show(self):
-        self.status.value = f"<b>{self.controller.status}</b>"
-        msg = self.controller.message
-        self.message.value = f"<span style='color:#b00'>{msg}</span>" if msg else ""
+        c = self.controller
+        s = c.session
+        with self.syncing():
+            self.dataset.value = (
+                s.dataset.name if s.dataset.name in self.dataset.options else (self.dataset.value)
+            )
+            self.strategy.value = s.strategy.name
+            if s.model_label in self.model.options:
+                self.model.value = s.model_label
+            self.batch_size.value = s.batch_size
+            options = self._label_options()
+            if [o[0] for o in self.label_choice.options] != [o[0] for o in options]:
+                self.label_choice.options = options
+                self.label_choice.value = None
+                c.label_choice = None
+        self.status.value = f"<b>{c.status}</b>"
+        self.message.value = message_html(c.message)
+        self.settings_code.placeholder = c.export_settings() if _shareable(c) else ""
+        self.sync_play()
+
+    @classmethod
+    def from_settings(cls, code: str, **overrides) -> Explorer:
+        """An Explorer set up from a string made by ``controller.export_settings()``."""
+        return cls(controller=ExplorerController.from_settings(code, **overrides))
+
+
+def _cells(panels) -> dict:
+    cells, top = {}, 0
+    for names, widths, height in LAYOUT:
+        if not any(n in panels for n in names):
+            continue
+        left = 0
+        for name, width in zip(names, widths, strict=True):
+            if name in panels:
+                cells[name] = Cell(left, top, width, height)
+            left += width
+        top += height
+    return cells
+
+
+def _height(panels) -> int:
+    return sum(h for names, _, h in LAYOUT if any(n in panels for n in names))
+
+
+def _with(options: list, value) -> list:
+    return options if value in options else [value, *options]
+
+
+def _shareable(controller) -> bool:
+    return bool(controller.session.dataset.meta.get("registry"))

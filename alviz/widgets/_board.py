@@ -1,0 +1,295 @@
+"""One live figure holding several panels.
+
+Each ``FigureWidget`` ships plotly's 5 MB widget module, which anywidget
+evaluates once per figure; with half a dozen figures a busy browser runs
+past anywidget's two-second start-up limit and the late figures never take
+updates (seen in JupyterLab 4.6). A widget therefore shows all its panels
+in one figure: every panel's :class:`~alviz.viz.FigureSpec` is placed in its
+own rectangle (axes, colour axes, legends and annotations renamed and
+moved), and one redraw sends one message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..viz import FigureSpec
+from ._base import figure_widget, patch_figure
+
+__all__ = ["Board", "Cell"]
+
+_AXIS_KEY = re.compile(r"^([xy])axis(\d*)$")
+_CAXIS_KEY = re.compile(r"^coloraxis(\d*)$")
+_LIVE_HEAD = re.compile(r"^([a-z]+\d*)(\[(\d+)\])?(\..*)?$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a panel goes on the board, in pixels from the top-left corner."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+def _margins(layout: dict) -> dict:
+    m = {"l": 45, "r": 20, "t": 60, "b": 40}
+    m.update(layout.get("margin") or {})
+    return m
+
+
+class _Placement:
+    """Renames and moves one panel's spec into its rectangle of the board."""
+
+    def __init__(self, board, name: str, cell: Cell, spec: FigureSpec):
+        self.name = name
+        W, H = board.width, board.height
+        m = _margins(spec.layout)
+        # The panel's plot area in board paper coordinates (y up).
+        self.x0 = (cell.left + m["l"]) / W
+        self.x1 = (cell.left + cell.width - m["r"]) / W
+        self.y1 = 1 - (cell.top + m["t"]) / H
+        self.y0 = 1 - (cell.top + cell.height - m["b"]) / H
+        self.title_xy = ((cell.left + 8) / W, 1 - (cell.top + 6) / H)
+        self.axes, self.caxes = {}, {}
+        for key in spec.layout:
+            a = _AXIS_KEY.match(key)
+            if a:
+                local = a.group(1) + (a.group(2) if a.group(2) not in ("", "1") else "")
+                self.axes.setdefault(local, board.new_axis(a.group(1)))
+            c = _CAXIS_KEY.match(key)
+            if c:
+                self.caxes[key] = board.new_coloraxis()
+        for t in spec.traces:
+            for ax in ("x", "y"):
+                ref = t.get(f"{ax}axis", ax)
+                if t["type"] not in ("table", "pie") and ref not in self.axes:
+                    self.axes[ref] = board.new_axis(ax)
+        self.legend = board.new_legend()
+
+    # -- coordinates
+    def px(self, v: float) -> float:
+        return self.x0 + v * (self.x1 - self.x0)
+
+    def py(self, v: float) -> float:
+        return self.y0 + v * (self.y1 - self.y0)
+
+    def ref(self, r: str) -> str:
+        return self.axes.get(r, r)
+
+    def caxis(self, name: str) -> str:
+        return self.caxes.get(name, name)
+
+    # -- pieces
+    def colorbar(self, bar: dict | None) -> dict:
+        bar = dict(bar or {})
+        bar["x"] = self.px(bar.get("x", 1.02))
+        bar["y"] = self.py(bar.get("y", 0.5))
+        bar["len"] = bar.get("len", 1.0) * (self.y1 - self.y0)
+        bar.setdefault("thickness", 12)
+        return bar
+
+    def trace(self, t: dict) -> dict:
+        t = dict(t)
+        if t["type"] in ("table", "pie"):
+            dom = t.get("domain") or {}
+            dx, dy = dom.get("x", [0, 1]), dom.get("y", [0, 1])
+            t["domain"] = {
+                "x": [self.px(dx[0]), self.px(dx[1])],
+                "y": [self.py(dy[0]), self.py(dy[1])],
+            }
+        else:
+            t["xaxis"] = self.ref(t.get("xaxis", "x"))
+            t["yaxis"] = self.ref(t.get("yaxis", "y"))
+        if "coloraxis" in t:
+            t["coloraxis"] = self.caxis(t["coloraxis"])
+        marker = t.get("marker")
+        if isinstance(marker, dict) and "coloraxis" in marker:
+            t["marker"] = {**marker, "coloraxis": self.caxis(marker["coloraxis"])}
+        if "colorbar" in t:
+            t["colorbar"] = self.colorbar(t["colorbar"])
+        t["legend"] = self.legend
+        return t
+
+    def layout(self, layout: dict) -> tuple[dict, list]:
+        out, notes = {}, []
+        for key, value in layout.items():
+            a = _AXIS_KEY.match(key)
+            if a:
+                local = a.group(1) + (a.group(2) if a.group(2) not in ("", "1") else "")
+                g = self.axes[local]
+                ax = dict(value or {})
+                lo, hi = ax.get("domain", [0, 1])
+                scale = self.px if a.group(1) == "x" else self.py
+                ax["domain"] = [scale(lo), scale(hi)]
+                for link in ("anchor", "matches", "scaleanchor", "overlaying"):
+                    if link in ax:
+                        ax[link] = self.ref(ax[link])
+                ax.setdefault("anchor", self.ref("y" if a.group(1) == "x" else "x"))
+                out[_axis_key(g)] = ax
+            elif _CAXIS_KEY.match(key):
+                ca = dict(value or {})
+                if "colorbar" in ca:
+                    ca["colorbar"] = self.colorbar(ca["colorbar"])
+                out[self.caxis(key)] = ca
+        for ref, g in self.axes.items():  # axes a trace uses but the layout never set
+            out.setdefault(_axis_key(g), {
+                "domain": [self.px(0), self.px(1)] if ref[0] == "x" else [self.py(0), self.py(1)],
+                "anchor": self.ref("y" if ref[0] == "x" else "x"),
+            })  # fmt: skip
+        title = (layout.get("title") or {}).get("text", "")
+        notes.append(self.note_title(title))
+        for n in layout.get("annotations") or []:
+            notes.append(self.annotation(n))
+        leg = dict(layout.get("legend") or {})
+        horizontal = leg.get("orientation") == "h"
+        leg["x"] = self.px(leg.get("x", 0 if horizontal else 1.02))
+        leg["y"] = self.py(leg.get("y", -0.1 if horizontal else 1.0))
+        leg.setdefault("font", {"size": 11})
+        out[self.legend] = leg
+        return out, notes
+
+    def note_title(self, text: str) -> dict:
+        return {
+            "text": text, "x": self.title_xy[0], "y": self.title_xy[1], "xref": "paper",
+            "yref": "paper", "xanchor": "left", "yanchor": "top", "showarrow": False,
+            "align": "left", "font": {"size": 14},
+        }  # fmt: skip
+
+    def annotation(self, n: dict) -> dict:
+        n = dict(n)
+        if n.get("xref", "paper") == "paper":
+            n["x"] = self.px(n.get("x", 0.5))
+        else:
+            n["xref"] = self.ref(n["xref"])
+        if n.get("yref", "paper") == "paper":
+            n["y"] = self.py(n.get("y", 0.5))
+        else:
+            n["yref"] = self.ref(n["yref"])
+        return n
+
+
+def _axis_key(ref: str) -> str:
+    """``x7`` -> ``xaxis7``; ``x`` -> ``xaxis``."""
+    return f"{ref[0]}axis{ref[1:]}"
+
+
+class Board:
+    """Several panels in one live figure, patched together in one message per redraw.
+
+    Parameters
+    ----------
+    cells : dict of str to Cell
+        Where each named panel goes.
+    width, height : int
+        Size of the whole figure in pixels.
+
+    Attributes
+    ----------
+    figure : plotly.graph_objects.FigureWidget
+        The live figure (``None`` until the first :meth:`update`).
+    """
+
+    def __init__(self, cells: dict, width: int, height: int):
+        self.cells = dict(cells)
+        self.width, self.height = width, height
+        self.figure = None
+        self._offsets: dict[str, int] = {}
+        self._counts: dict[str, int] = {}
+        self._clicks: list = []
+
+    # ids handed out while composing
+    def new_axis(self, axis: str) -> str:
+        self._n_axes[axis] += 1
+        n = self._n_axes[axis]
+        return axis if n == 1 else f"{axis}{n}"
+
+    def new_coloraxis(self) -> str:
+        self._n_caxes += 1
+        return "coloraxis" if self._n_caxes == 1 else f"coloraxis{self._n_caxes}"
+
+    def new_legend(self) -> str:
+        self._n_legends += 1
+        return "legend" if self._n_legends == 1 else f"legend{self._n_legends}"
+
+    def compose(self, specs: dict) -> FigureSpec:
+        """One FigureSpec with every panel's spec in its cell (same panel order as ``cells``)."""
+        self._n_axes, self._n_caxes, self._n_legends = {"x": 0, "y": 0}, 0, 0
+        traces, notes, live = [], [], {}
+        layout = {
+            "width": self.width, "height": self.height, "template": "plotly_white",
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "clickmode": "event",
+            "barmode": "group", "showlegend": True,
+        }  # fmt: skip
+        offsets, counts = {}, {}
+        for name, cell in self.cells.items():
+            spec = specs[name]
+            place = _Placement(self, name, cell, spec)
+            offsets[name], counts[name] = len(traces), len(spec.traces)
+            traces += [place.trace(t) for t in spec.traces]
+            part, panel_notes = place.layout(spec.layout)
+            layout.update(part)
+            title_at = len(notes)
+            notes += panel_notes
+            for key, value in spec.live.items():
+                live[self._live_key(place, key, title_at)] = value
+        layout["annotations"] = notes
+        self._next = (offsets, counts)
+        return FigureSpec(traces, layout, live)
+
+    @staticmethod
+    def _live_key(place: _Placement, key: str, title_at: int) -> str:
+        m = _LIVE_HEAD.match(key)
+        head, index, rest = m.group(1), m.group(3), m.group(4) or ""
+        if head == "title":
+            return f"annotations[{title_at}]{rest}"
+        if head == "annotations":
+            return f"annotations[{title_at + 1 + int(index)}]{rest}"
+        a = _AXIS_KEY.match(head)
+        if a:
+            local = a.group(1) + (a.group(2) if a.group(2) not in ("", "1") else "")
+            return _axis_key(place.ref(local)) + rest
+        if _CAXIS_KEY.match(head):
+            return place.caxis(head) + rest
+        raise ValueError(f"live layout key {key!r} cannot be placed on a board")
+
+    def update(self, specs: dict) -> None:
+        """Compose the panels' specs and bring the live figure up to date in one message."""
+        spec = self.compose(specs)
+        offsets, counts = self._next
+        if self.figure is None:
+            self.figure = figure_widget(spec)
+            rewire = True
+        else:
+            rewire = patch_figure(self.figure, spec)  # rebuilt traces lose their handlers
+        self._offsets, self._counts = offsets, counts
+        if rewire:
+            for panel, index, callback in self._clicks:
+                self._attach(panel, index, callback)
+
+    def traces(self, panel: str) -> tuple:
+        """The live traces of one panel, in the panel's own order."""
+        start = self._offsets[panel]
+        return self.figure.data[start : start + self._counts[panel]]
+
+    def on_click(self, panel: str, index: int, callback) -> None:
+        """Call ``callback(dataset_index)`` when a point of the panel's trace ``index`` is clicked.
+
+        The trace's ``customdata`` holds dataset indices. Registrations survive
+        a full rebuild of the figure.
+        """
+        self._clicks.append((panel, index, callback))
+        self._attach(panel, index, callback)
+
+    def _attach(self, panel: str, index: int, callback) -> None:
+        if index >= self._counts.get(panel, 0):
+            return
+
+        def handler(trace, points, selector):
+            # plotly calls every trace's handler; only the clicked one gets point indices.
+            if points.point_inds:
+                callback(int(trace.customdata[points.point_inds[0]]))
+
+        self.traces(panel)[index].on_click(handler)

@@ -1,0 +1,173 @@
+"""End to end: the real widgets in JupyterLab, driven by headless Chromium.
+
+JupyterLab is started on 127.0.0.1 with a random free port and a token, in a
+temporary folder holding a small notebook; Playwright drives Debian's
+Chromium. Checks that a click in the browser reaches Python (the status
+line, which Python rewrites, changes) and that Python's figure patches
+reach the plot (the clicked point is drawn as labeled).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is missing (apt-get install chromium; tools/ensure_chromium.sh)",
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright for Python is missing")
+
+
+def notebook(cells: list[str]) -> dict:
+    """A notebook with code ``cells`` and the kernelspec (no 'Select Kernel' dialog)."""
+    return {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
+             "outputs": [], "source": src}
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server on a temporary folder (localhost, random port, token)."""
+
+    def __init__(self, root: Path):
+        self.root, self.port, self.token = root, free_port(), "alviz-test-token"
+        cmd = [
+            sys.executable, "-m", "jupyterlab", "--no-browser",
+            f"--ServerApp.root_dir={root}", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
+            "--ServerApp.allow_remote_access=False",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ]  # fmt: skip
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+            cmd.append("--allow-root")
+        self.log = open(root / "lab.log", "w")
+        self.proc = subprocess.Popen(
+            cmd, cwd=root, stdout=self.log, stderr=subprocess.STDOUT, env=os.environ.copy()
+        )
+        self._wait()
+
+    def _wait(self, timeout: float = 60) -> None:
+        url = f"http://127.0.0.1:{self.port}/api/status?token={self.token}"
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited: {(self.root / 'lab.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("JupyterLab did not start within 60 s")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{path}?token={self.token}&reset"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+EXPLORER_CELLS = [
+    "import alviz as al\nw = al.widgets.Explorer('moons', resolution=40, initial=10, seed=0)\nw",
+]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    (root / "explorer.ipynb").write_text(json.dumps(notebook(EXPLORER_CELLS)))
+    server = Lab(root)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        yield page
+        browser.close()
+
+
+def run_all(page) -> None:
+    """Run every cell through the menu (as a person would), once the kernel is idle."""
+    page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
+    sync_api.expect(page.locator(".jp-StatusBar-Item", has_text="| Idle").first).to_be_visible(
+        timeout=60_000
+    )
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def status(page):
+    return page.locator(".widget-html-content b").first
+
+
+def n_points(page, trace: int) -> int:
+    """Points of one trace as plotly.js holds them (after Python's patches)."""
+    return page.evaluate("t => document.querySelector('.js-plotly-plot').data[t].x.length", trace)
+
+
+def test_clicking_a_point_in_the_browser_labels_it_in_python(lab, page):
+    from alviz.viz.boundary import TRACE
+
+    page.goto(lab.url("explorer.ipynb"))
+    run_all(page)
+    points = page.locator(".js-plotly-plot path.point")
+    points.first.wait_for(timeout=120_000)
+    sync_api.expect(status(page)).to_contain_text("10 labels", timeout=30_000)
+    # The boundary is the board's first panel: its traces come first.
+    labeled = n_points(page, TRACE["labeled"])
+    points.nth(3).click(force=True)
+    sync_api.expect(status(page)).to_contain_text("11 labels", timeout=30_000)
+    # Python's patch reached plotly.js: the clicked point moved to the labeled layer.
+    page.wait_for_function(
+        "([t, n]) => document.querySelector('.js-plotly-plot').data[t].x.length === n",
+        arg=[TRACE["labeled"], labeled + 1],
+        timeout=30_000,
+    )
+    page.get_by_role("button", name="Step").click()
+    sync_api.expect(status(page)).to_contain_text("round 1 · 12 labels", timeout=30_000)
+    assert n_points(page, TRACE["queried"]) == 1
