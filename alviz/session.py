@@ -11,12 +11,14 @@ label a person gave is ever lost.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import acquisition, models
 from ._validation import check_random_state
+from ._warnings import AlvizWarning
 from .acquisition import Context
 from .calibration import brier_score, expected_calibration_error, negative_log_likelihood
 from .datasets import UNLABELED, Dataset
@@ -451,9 +453,13 @@ class Session:
             if ctx.probs is None:
                 ctx.probs = ctx.probs_draws.mean(axis=0)
         if "embeddings" in needs or "gradients" in needs:
-            embed = getattr(model, "embed", None)
-            ctx.embeddings = embed(X_pool) if embed else X_pool
-            ctx.embeddings_labeled = embed(ctx.X_labeled) if embed else ctx.X_labeled
+            embed = getattr(model, "embed", None) or (lambda rows: rows)
+            ctx.embeddings = embed(X_pool)
+            ctx.embeddings_labeled = embed(ctx.X_labeled)
+            if X is not None:
+                # Scoring rows that are not the pool (a display grid): density-aware
+                # strategies must still measure density against the real pool.
+                ctx.extra["density_reference"] = embed(ds.X[self.pool_indices])
             if "gradients" in needs and ctx.probs is None:
                 ctx.probs = self.predict_proba(X_pool)
         if "regression" in needs:
@@ -522,15 +528,26 @@ class Session:
             ctx = self.context(strategy=strategy)
         timings["predict"] = time.perf_counter() - t
         t = time.perf_counter()
-        scores = np.asarray(strategy.score(ctx), dtype=np.float64)
-        timings["score"] = time.perf_counter() - t
-        action = self._begin("step")  # after the checks: a failed step leaves no trace
-        t = time.perf_counter()
-        try:
-            queried = np.asarray(strategy.select(ctx, self.batch_size, self._rng), dtype=np.int64)
-        except Exception:
-            self._actions.pop()
-            raise
+        with warnings.catch_warnings(record=True) as caught:
+            # A strategy's fallbacks (e.g. too few labels to calibrate) become the
+            # round's note, shown to the user, rather than a warning lost in a log.
+            warnings.simplefilter("always", AlvizWarning)
+            scores = np.asarray(strategy.score(ctx), dtype=np.float64)
+            timings["score"] = time.perf_counter() - t
+            action = self._begin("step")  # after the checks: a failed step leaves no trace
+            t = time.perf_counter()
+            try:
+                queried = np.asarray(
+                    strategy.select(ctx, self.batch_size, self._rng), dtype=np.int64
+                )
+            except Exception:
+                self._actions.pop()
+                raise
+        for w in caught:
+            if issubclass(w.category, AlvizWarning):
+                note = " ".join(filter(None, [note, str(w.message)]))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         timings["select"] = time.perf_counter() - t
         t = time.perf_counter()
         metrics, test_pred = self._test_metrics()

@@ -93,3 +93,15 @@ def test_context_for_arbitrary_rows(moons):
     assert ctx.probs.shape == (50, 2) and list(ctx.pool_indices) == list(range(50))
     pool, scores = s.score_pool()
     assert scores.shape == pool.shape == (s.pool_size(),)
+
+
+def test_a_strategy_fallback_becomes_the_round_note(moons):
+    s = al.Session(moons, strategy="conformal_set_size", initial=4, init="balanced", seed=0)
+    s.step()  # 4 labels are too few to calibrate conformal sets: the strategy falls back
+    assert "calibrat" in s.history[-1].note.lower()
+
+
+def test_density_on_a_grid_is_measured_against_the_pool(moons):
+    s = al.Session(moons, strategy="density_weighted", initial=10, seed=0)
+    ctx = s.context(X=np.zeros((5, 2)))
+    assert ctx.extra["density_reference"].shape == (s.pool_size(), 2)
