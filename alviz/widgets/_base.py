@@ -15,7 +15,7 @@ from ._settings import decode_settings, encode_settings
 
 log = logging.getLogger("alviz.widgets")
 
-__all__ = ["Controller", "LiveFigure", "figure_widget", "guarded", "patch_figure"]
+__all__ = ["Controller", "LiveFigure", "Stepper", "figure_widget", "guarded", "patch_figure"]
 
 
 def _equal(a, b) -> bool:
@@ -198,3 +198,51 @@ class Controller:
 
     def _apply_settings(self, settings: dict) -> None:
         raise NotImplementedError
+
+
+class Stepper:
+    """Step and Play for a controller: ``step``, ``play_tick``, ``play`` and ``pause``.
+
+    The controller provides ``_check_can_step()`` (raises ValueError with a
+    friendly reason) and ``_advance()`` (one round); ``guarded`` turns a
+    refusal into the controller's message, and Play stops on it.
+    """
+
+    playing = False
+    speed = 0.8
+
+    def _check_can_step(self) -> None:
+        raise NotImplementedError
+
+    def _advance(self):
+        raise NotImplementedError
+
+    @guarded
+    def step(self):
+        """One round, then redraw."""
+        self._check_can_step()
+        return self._advance()
+
+    @guarded
+    def play_tick(self):
+        """One round of Play; stops playing (with a message) when a round is not possible."""
+        if not self.playing:
+            return None
+        try:
+            self._check_can_step()
+        except ValueError:
+            self.playing = False
+            raise
+        return self._advance()
+
+    def play(self, n_rounds: int | None = None) -> None:
+        """Start Play; with ``n_rounds``, run that many rounds now (for scripts and tests)."""
+        self.playing = True
+        for _ in range(n_rounds or 0):
+            if not self.playing:
+                break
+            self.play_tick()
+
+    def pause(self) -> None:
+        """Stop Play."""
+        self.playing = False

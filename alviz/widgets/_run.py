@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import acquisition
 from ..session import Session
-from ._base import Controller, guarded
+from ._base import Controller, Stepper, guarded
 from ._settings import decode_settings
 from ._setup import SESSION_KEYS, dataset_settings, resolve_dataset, session_settings
 
 __all__ = ["RunController"]
 
 
-class RunController(Controller):
+class RunController(Stepper, Controller):
     """State and actions shared by the single-run widgets (Explorer, RegressionExplorer).
 
     Parameters
@@ -39,8 +40,6 @@ class RunController(Controller):
         super().__init__()
         self.use_baseline = baseline
         self.focus = None
-        self.playing = False
-        self.speed = 0.8
         self.session = Session(resolve_dataset(dataset), **session_params)
         self.baseline = None
         self._baseline_key = None
@@ -53,10 +52,15 @@ class RunController(Controller):
         s = self.session
         key = (id(s.dataset), s.model_label, s.seed, s.initial, s.batch_size)
         if self.baseline is None or self._baseline_key != key:
+            random = acquisition.get("random")
+            if s.task != getattr(random, "task", s.task):
+                # SHIM: "random" is registered for classification only; random sampling
+                # is task-free, so the baseline claims the session's task.
+                random.task = s.task
             self.baseline = Session(
                 s.dataset,
                 model=s.model_label,
-                strategy="random",
+                strategy=random,
                 batch_size=s.batch_size,
                 initial=s.initial,
                 seed=s.seed,
@@ -87,37 +91,9 @@ class RunController(Controller):
                 f"starred point(s), or Undo to withdraw the query."
             )
 
-    @guarded
-    def step(self):
-        """One active-learning round: refit, query, label (by the oracle), redraw."""
-        self._check_can_step()
+    def _advance(self):
         self.focus = None
         return self.session.step()
-
-    @guarded
-    def play_tick(self):
-        """One step of Play; stops playing (with a message) when a step is not possible."""
-        if not self.playing:
-            return
-        try:
-            self._check_can_step()
-        except ValueError:
-            self.playing = False
-            raise
-        self.focus = None
-        self.session.step()
-
-    def play(self, n_rounds: int | None = None) -> None:
-        """Start Play; with ``n_rounds``, run that many ticks now (for scripts and tests)."""
-        self.playing = True
-        for _ in range(n_rounds or 0):
-            if not self.playing:
-                break
-            self.play_tick()
-
-    def pause(self) -> None:
-        """Stop Play."""
-        self.playing = False
 
     @guarded
     def undo(self):
