@@ -204,6 +204,16 @@ class LaplaceLogisticRegression(UncertainClassifier):
         ``log Z(λ) = -λ/2 |θ|² + P/2 log λ - 1/2 sum log(e_i + λ)`` (+ terms free of λ).
         """
         sq, p = float(self.theta_ @ self.theta_), len(eigenvalues)
+        # MacKay's fixed point: at the optimum λ |θ|² = γ = sum e_i / (e_i + λ), the
+        # effective number of parameters. A few vector steps instead of a scalar search.
+        lo, hi = np.exp(-12.0), np.exp(12.0)
+        lam = 1.0
+        for _ in range(100):
+            gamma = float((eigenvalues / (eigenvalues + lam)).sum())
+            new = min(max(gamma / sq, lo), hi) if sq > 0 else hi
+            if abs(np.log(new / lam)) < 1e-9:
+                return new
+            lam = new
 
         def neg_log_evidence(log_lam):
             lam = np.exp(log_lam)
