@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._data import arrays_dataset
+from ._format import paired_cell
 
 __all__ = [
     "GAL2017",
@@ -188,13 +189,16 @@ def _fmt_labels(value, total) -> str:
     return f">{total}" if value != value else str(int(value))
 
 
-def _reach_table(results, targets: dict):
-    """Labels to each target accuracy: seed-averaged curve and per-seed median."""
+def _reach_table(results, targets: dict, baseline: str):
+    """Labels to each target accuracy (seed-averaged curve, per-seed median), AUBC, times."""
     import pandas as pd
 
     total = int(results.table["n_labeled"].max()) if len(results.table) else 0
     times = results.step_times().set_index("strategy")
     aubc = results.aubc().set_index("strategy")
+    paired = results.versus_random(baseline=baseline).set_index("strategy")
+    curves = results.curves()
+    last = curves[curves["n_labeled"] == total].set_index("strategy")["mean"]
     rows = []
     for strategy in results.strategies:
         row: dict = {"strategy": strategy}
@@ -205,7 +209,9 @@ def _reach_table(results, targets: dict):
             row[f"{label} (median, reached/runs)"] = (
                 f"{_fmt_labels(s['median'], total)} ({int(s['n_reached'])}/{int(s['n_runs'])})"
             )
+        row[f"acc @ {total}"] = last.get(strategy, np.nan)
         row["aubc"] = aubc.loc[strategy, "mean"]
+        row[f"aubc vs {baseline} (paired)"] = paired_cell(paired, strategy)
         row["median_step_s"] = times.loc[strategy, "median_step_seconds"]
         row["median_run_s"] = times.loc[strategy, "median_run_seconds"]
         rows.append(row)
@@ -219,7 +225,7 @@ def gal2017_summary(results):
     -------
     pandas.DataFrame
     """
-    table, _ = _reach_table(results, {"10% err": 0.90, "5% err": 0.95})
+    table, _ = _reach_table(results, {"10% err": 0.90, "5% err": 0.95}, baseline="random")
     table.insert(
         1,
         "paper 10% / 5%",
@@ -238,5 +244,5 @@ def batchbald_summary(results):
     -------
     pandas.DataFrame
     """
-    table, _ = _reach_table(results, {"90% acc": 0.90})
+    table, _ = _reach_table(results, {"90% acc": 0.90}, baseline="bald_topk")
     return table

@@ -25,6 +25,7 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ._data import arrays_dataset
+from ._format import paired_cell
 
 __all__ = [
     "PUBLISHED",
@@ -201,16 +202,9 @@ def wdbc_summary(results):
                 "published_std": pub_std,
                 "diff": lu.mean() - pub_mean,
                 "within_0.005": bool(abs(lu.mean() - pub_mean) <= 0.005),
-                "vs_random": _paired(paired, strategy),
+                "vs_random": paired_cell(paired, strategy),
                 "median_run_seconds": times.loc[strategy, "median_run_seconds"],
                 "median_step_ms": 1000 * times.loc[strategy, "median_step_seconds"],
             }
         )
     return pd.DataFrame(rows)
-
-
-def _paired(paired, strategy: str) -> str:
-    if strategy not in paired.index:
-        return "baseline"
-    r = paired.loc[strategy]
-    return f"{r['mean_diff']:+.4f} [{r['low']:+.4f}, {r['high']:+.4f}], wins {r['win_rate']:.0%}"

@@ -240,7 +240,7 @@ def write_outputs(bench: Benchmark, results, summary, out, png: bool = True) -> 
     (folder / "summary.md").write_text(md)
     written["summary_md"] = folder / "summary.md"
     fig = results.plot(bench.metric)
-    fig.update_layout(title=bench.title)
+    fig.update_layout(title=bench.title.split(" — ")[0])  # the full title overflows the figure
     fig.write_html(folder / "curves.html", include_plotlyjs="cdn")
     written["html"] = folder / "curves.html"
     if png:
