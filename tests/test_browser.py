@@ -171,3 +171,37 @@ def test_clicking_a_point_in_the_browser_labels_it_in_python(lab, page):
     page.get_by_role("button", name="Step").click()
     sync_api.expect(status(page)).to_contain_text("round 1 · 12 labels", timeout=30_000)
     assert n_points(page, TRACE["queried"]) == 1
+
+
+def screenshot(notebook_path: Path, out: Path, wait_text: str = "") -> None:
+    """Run a notebook in JupyterLab and save a picture of its first widget (docs/explorer.png).
+
+    ``wait_text``: text the widget's status line shows once the notebook's cells have run.
+    """
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp())
+    shutil.copy(notebook_path, root / notebook_path.name)
+    server = Lab(root)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 2600})
+            page.goto(server.url(notebook_path.name))
+            run_all(page)
+            page.locator(".js-plotly-plot path.point").first.wait_for(timeout=180_000)
+            if wait_text:  # e.g. the status line after the notebook's own steps
+                sync_api.expect(status(page)).to_contain_text(wait_text, timeout=180_000)
+            page.wait_for_timeout(3000)  # let plotly finish the last patch
+            widget = page.locator(".jp-OutputArea-output").first
+            widget.screenshot(path=str(out))
+            browser.close()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    # .venv/bin/python tests/test_browser.py notebooks/01_explorer.ipynb docs/explorer.png "round 5"
+    screenshot(Path(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:4])

@@ -78,7 +78,7 @@ def base_layout(title: str, width: int = WIDTH, height: int = HEIGHT) -> dict:
         title=dict(text=title, x=0.02, xanchor="left", font=dict(size=14)),
         width=width,
         height=height,
-        margin=dict(l=45, r=20, t=60, b=40),
+        margin=dict(l=45, r=20, t=60, b=80),
         template="plotly_white",
         legend=dict(orientation="h", y=-0.1),
         clickmode="event",

@@ -107,7 +107,7 @@ def calibration_spec(session, n_bins: int = 10) -> FigureSpec:
             y=f32([count.max(initial=1.0)] * 2),
             mode="markers+text",
             text=["mean confidence", "accuracy"],
-            textposition=["top left", "top right"],
+            textposition=["top left", "bottom left"],
             marker=dict(symbol="triangle-down", size=12, color=[QUERY_COLOR, class_color(0)]),
             xaxis="x2",
             yaxis="y2",

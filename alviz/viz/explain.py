@@ -130,7 +130,7 @@ def why_this_point_spec(session, index: int) -> FigureSpec:
     )
     layout.update(
         barmode="group",
-        margin=dict(l=160, r=20, t=80, b=70),
+        margin=dict(l=160, r=20, t=80, b=80),
         legend=dict(orientation="h", y=-0.22, x=0.45),
     )
     layout[axis_name(0, "y")].update(automargin=True)

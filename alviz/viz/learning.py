@@ -126,7 +126,7 @@ def learning_curves_spec(
         xaxis=dict(title=dict(text="labels used"), zeroline=False),
         yaxis=dict(title=dict(text=f"test {metric}"), zeroline=False),
         legend=dict(orientation="h", y=-0.25),
-        margin=dict(l=55, r=20, t=70, b=60),
+        margin=dict(l=55, r=20, t=70, b=90),
     )
     return FigureSpec(traces, layout, {"title.text": text})
 

@@ -72,7 +72,7 @@ def uncertainty_maps_spec(session, resolution: int = 100) -> FigureSpec:
             cmax=epi_max,
             colorbar=dict(title=dict(text="nats"), x=1.0, **bar),
         ),
-        margin=dict(l=40, r=40, t=80, b=40),
+        margin=dict(l=40, r=40, t=80, b=70),
     )
     for i in range(3):
         layout[axis_name(i, "x")].update(

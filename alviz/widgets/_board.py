@@ -53,6 +53,11 @@ class _Placement:
         self.y1 = 1 - (cell.top + m["t"]) / H
         self.y0 = 1 - (cell.top + cell.height - m["b"]) / H
         self.title_xy = ((cell.left + 8) / W, 1 - (cell.top + 6) / H)
+        # Room for the x tick labels and an axis title before a legend starts.
+        has_title = any(
+            (v or {}).get("title") for k, v in spec.layout.items() if k.startswith("xaxis")
+        )
+        self.legend_gap = (48 if has_title else 26) / H
         self.axes, self.caxes = {}, {}
         for key in spec.layout:
             a = _AXIS_KEY.match(key)
@@ -144,9 +149,12 @@ class _Placement:
         for n in layout.get("annotations") or []:
             notes.append(self.annotation(n))
         leg = dict(layout.get("legend") or {})
-        horizontal = leg.get("orientation") == "h"
-        leg["x"] = self.px(leg.get("x", 0 if horizontal else 1.02))
-        leg["y"] = self.py(leg.get("y", -0.1 if horizontal else 1.0))
+        if leg.get("orientation") == "h":
+            # Under the x-axis labels, growing downwards into the cell's bottom margin
+            # (a board has no automatic margins to make room for it).
+            leg.update(x=self.x0, xanchor="left", y=self.y0 - self.legend_gap, yanchor="top")
+        else:
+            leg["x"], leg["y"] = self.px(leg.get("x", 1.02)), self.py(leg.get("y", 1.0))
         leg.setdefault("font", {"size": 11})
         out[self.legend] = leg
         return out, notes
