@@ -26,5 +26,6 @@ these label counts (0.83-0.91 test accuracy at 250 labels), and 3 seeds with wid
 
 if __name__ == "__main__":
     args = parse(__doc__.splitlines()[0], default_seeds=3, data=True)
-    notes = READING + "\nProtocol differences from the paper:\n\n" + protocol_notes()
+    budget = {} if args.budget is None else {"budget": args.budget}
+    notes = READING + "\nProtocol differences from the paper:\n\n" + protocol_notes(**budget)
     run_and_report("mnist-gal2017", args, notes, data=args.data)
