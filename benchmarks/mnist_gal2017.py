@@ -19,9 +19,10 @@ Reading (the run recorded here): within 250 labels no strategy reaches 5% error 
 seed-averaged curve (220 labels; paper 120); max entropy gets there in 2 of 3 runs, BALD, mean
 STD and random do not. Variation ratios and max entropy beat random on every seed (AUBC +0.078,
 paired); BALD wins 1 of 3 seeds and is close to random, where the paper has it near max entropy.
-Possible reasons, not tested here: 10 MC-dropout passes on 500 candidates (mutual information
-is the noisiest of these scores with few passes), a smaller 14x14 network that is weaker at
-these label counts (0.83-0.91 test accuracy at 250 labels), and 3 seeds with wide bands.
+Possible reasons, not tested here: only 10 MC-dropout passes on 500 candidates (BALD's
+mutual-information estimate may be noisy with so few passes), a smaller 14x14 network that is
+weaker at these label counts (0.83-0.91 test accuracy at 250 labels), and 3 seeds with wide
+bands.
 """
 
 if __name__ == "__main__":
