@@ -719,6 +719,17 @@ class Session:
             self._model_params = saved
 
     # ------------------------------------------------------------------ metrics
+    def evaluate(self) -> dict:
+        """Test metrics of the model fitted on every label given so far.
+
+        Returns
+        -------
+        dict
+            accuracy, macro_f1, nll, ece, brier (classification) or rmse, mae,
+            nll, mean variances (regression); empty when there is no test split.
+        """
+        return self._test_metrics()[0]
+
     def _test_metrics(self):
         ds = self.dataset
         if len(ds.y_test) == 0:

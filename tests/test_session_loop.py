@@ -105,3 +105,12 @@ def test_density_on_a_grid_is_measured_against_the_pool(moons):
     s = al.Session(moons, strategy="density_weighted", initial=10, seed=0)
     ctx = s.context(X=np.zeros((5, 2)))
     assert ctx.extra["density_reference"].shape == (s.pool_size(), 2)
+
+
+def test_evaluate_scores_the_model_on_every_label_given(moons):
+    s = al.Session(moons, initial=10, seed=0)
+    s.run(3)
+    m = s.evaluate()
+    assert set(m) == {"accuracy", "macro_f1", "nll", "ece", "brier"}
+    s.step()
+    assert s.history[-1].metrics == pytest.approx(m)  # the next round starts from that model

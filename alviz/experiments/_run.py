@@ -95,12 +95,7 @@ def final_metrics(session) -> dict:
     so the last batch's labels are never evaluated there; this closes the
     curve at ``initial + budget`` labels.
     """
-    evaluate = getattr(session, "evaluate", None)
-    if callable(evaluate):
-        return dict(evaluate())
-    # TODO(lead): drop this once Session has a public evaluate() -> dict of test metrics.
-    out = session._test_metrics()
-    return dict(out[0] if isinstance(out, tuple) else out)
+    return dict(session.evaluate())
 
 
 def _n_rounds(task: RunTask, pool: int) -> int:
