@@ -113,10 +113,21 @@ EXPLORER_CELLS = [
 ]
 
 
+LABELER_CELLS = [
+    "import alviz as al\n"
+    "texts = ['good film', 'great plot', 'fine cast', 'bad film', 'awful plot', 'dull cast']\n"
+    "ds = al.datasets.from_texts(texts, labels=['pos', None, None, 'neg', None, None],\n"
+    "                            classes=['neg', 'pos'], test_size=0)\n"
+    "w = al.widgets.Labeler(ds, batch_size=2, seed=0)\n"
+    "w",
+]
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     (root / "explorer.ipynb").write_text(json.dumps(notebook(EXPLORER_CELLS)))
+    (root / "labeler.ipynb").write_text(json.dumps(notebook(LABELER_CELLS)))
     server = Lab(root)
     yield server
     server.stop()
@@ -171,6 +182,23 @@ def test_clicking_a_point_in_the_browser_labels_it_in_python(lab, page):
     page.get_by_role("button", name="Step").click()
     sync_api.expect(status(page)).to_contain_text("round 1 · 12 labels", timeout=30_000)
     assert n_points(page, TRACE["queried"]) == 1
+
+
+def test_keyboard_shortcuts_label_in_the_browser(lab, page):
+    page.goto(lab.url("labeler.ipynb"))
+    run_all(page)
+    box = page.locator("input.alviz-keys")
+    box.wait_for(timeout=120_000)
+    status = page.locator(".widget-html-content", has_text="labeled").first
+    sync_api.expect(status).to_contain_text("2 of 6 labeled", timeout=30_000)
+    box.click()
+    page.keyboard.press("2")  # class 2 in the menu: 'pos'
+    sync_api.expect(status).to_contain_text("3 of 6 labeled", timeout=30_000)
+    page.keyboard.press("s")
+    sync_api.expect(status).to_contain_text("1 skipped", timeout=30_000)
+    page.keyboard.press("u")
+    sync_api.expect(status).to_contain_text("0 skipped", timeout=30_000)
+    assert box.input_value() == ""  # keys act; they are not typed into the box
 
 
 def screenshot(notebook_path: Path, out: Path, wait_text: str = "") -> None:

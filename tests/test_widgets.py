@@ -338,3 +338,12 @@ def test_regression_explorer_steps_clicks_and_undoes():
 def test_regression_explorer_refuses_classification(moons):
     with pytest.raises(ValueError, match="1-D regression"):
         al.widgets.RegressionExplorerController(moons)
+
+
+def test_labeler_starts_from_the_labels_it_is_given():
+    ds = al.datasets.from_texts(
+        ["a b", "c d", "e f", "g h"], labels=["x", None, "y", None], classes=["x", "y"], test_size=0
+    )
+    c = al.widgets.LabelerController(ds, batch_size=5)
+    assert sorted(c.session.labeled_indices.tolist()) == [0, 2]
+    assert sorted(c.queue) == [1, 3]

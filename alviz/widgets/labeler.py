@@ -79,6 +79,8 @@ class LabelerController(Controller):
                  **session_params):  # fmt: skip
         super().__init__()
         session_params.pop("oracle", None)
+        # Own data: the labels already known are the start (Session uses them all).
+        session_params.setdefault("initial", 0)
         self.session_file = None if session_file is None else Path(session_file)
         if self.session_file is not None and self.session_file.exists():
             self.session = Session.load(self.session_file)
