@@ -342,7 +342,10 @@ def test_regression_explorer_refuses_classification(moons):
 
 def test_labeler_starts_from_the_labels_it_is_given():
     ds = al.datasets.from_texts(
-        ["a b", "c d", "e f", "g h"], labels=["x", None, "y", None], classes=["x", "y"], test_size=0
+        ["red apple", "green pear", "ripe plum", "sour lime"],
+        labels=["x", None, "y", None],
+        classes=["x", "y"],
+        test_size=0,
     )
     c = al.widgets.LabelerController(ds, batch_size=5)
     assert sorted(c.session.labeled_indices.tolist()) == [0, 2]
