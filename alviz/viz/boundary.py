@@ -66,25 +66,42 @@ def _background(session, view) -> dict:
 
 
 def _boundary_line(session, view) -> dict:
-    """Contour lines where the predicted class changes (P = 0.5 for two classes)."""
-    K = session.n_classes
-    if K == 2:
-        z, start, end = view.probs[:, 1], 0.5, 0.5
-    else:
-        # Between class k and k+1 the argmax steps across k + 0.5.
-        z, start, end = view.probs.argmax(axis=1), 0.5, K - 1.5
+    """Where the predicted class changes: the P = 0.5 contour for two classes.
+
+    With more classes a contour of the class index would draw one line per
+    index step (three lines between class 2 and class 5), so the grid cells
+    whose right or upper neighbour is predicted differently are inked instead.
+    """
+    if session.n_classes == 2:
+        return dict(
+            type="contour",
+            x=view.gx,
+            y=view.gy,
+            z=heat(view.probs[:, 1], 3),
+            autocontour=False,
+            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+            line=dict(width=1.5, color="#333333", smoothing=1.0),
+            hoverinfo="skip",
+            showscale=False,
+            name="decision boundary",
+            showlegend=True,
+        )
+    top = view.probs.argmax(axis=1).reshape(view.shape)
+    edge = np.zeros(view.shape, dtype=bool)
+    edge[:, :-1] |= top[:, :-1] != top[:, 1:]
+    edge[:-1, :] |= top[:-1, :] != top[1:, :]
     return dict(
-        type="contour",
+        type="heatmap",
         x=view.gx,
         y=view.gy,
-        z=heat(z, 3),
-        autocontour=False,
-        contours=dict(start=start, end=end, size=1, coloring="none"),
-        line=dict(width=1.5, color="#333333", smoothing=1.0),
-        hoverinfo="skip",
+        z=edge.ravel().astype(np.float32),
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(40,40,40,0.85)"]],
         showscale=False,
+        hoverinfo="skip",
         name="decision boundary",
-        showlegend=True,
+        showlegend=False,
     )
 
 

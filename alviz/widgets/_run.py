@@ -50,7 +50,11 @@ class RunController(Stepper, Controller):
         if not self.use_baseline:
             return None
         s = self.session
-        key = (id(s.dataset), s.model_label, s.seed, s.initial, s.batch_size)
+        # Same answers as the main run (a person cannot answer the twin: it gets the truth).
+        oracle = getattr(s.oracle, "name", "simulated")
+        oracle = "simulated" if oracle == "human" else oracle
+        noise = s.oracle.params().get("noise", 0.1) if oracle == "noisy" else 0.1
+        key = (id(s.dataset), s.model_label, s.seed, s.initial, s.batch_size, oracle, str(noise))
         if self.baseline is None or self._baseline_key != key:
             random = acquisition.get("random")
             if s.task != getattr(random, "task", s.task):
@@ -65,6 +69,8 @@ class RunController(Stepper, Controller):
                 initial=s.initial,
                 seed=s.seed,
                 n_draws=s.n_draws,
+                oracle=oracle,
+                noise=noise,
             )
             self._baseline_key = key
         target = max((r.n_labeled for r in s.history), default=0)
