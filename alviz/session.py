@@ -205,7 +205,7 @@ class Session:
 
     def _check_strategy_task(self, strategy) -> None:
         task = getattr(strategy, "task", "classification")
-        if task != self.dataset.task:
+        if task not in (self.dataset.task, "any"):
             raise ValueError(
                 f"strategy {strategy.name!r} is for {task}, but dataset {self.dataset.name!r} is a "
                 f"{self.dataset.task} task; choose one of {acquisition.names(self.dataset.task)}."

@@ -377,7 +377,11 @@ def test_regression_strategies_split_epistemic_from_total_variance():
     assert get("max_epistemic_variance").select(ctx, 1, 0)[0] == 101  # noise is not ignorance
     assert get("max_total_variance").select(ctx, 1, 0)[0] == 100
     np.testing.assert_allclose(get("max_total_variance").score(ctx), [5.2, 1.1, 0.4])
-    assert set(A.names(task="regression")) == {"max_epistemic_variance", "max_total_variance"}
+    assert set(A.names(task="regression")) == {
+        "max_epistemic_variance",
+        "max_total_variance",
+        "random",
+    }
     with pytest.raises(ValueError, match="var_epistemic must be a non-negative"):
         get("max_epistemic_variance").score(
             _ctx(n=3, extra={**extra, "var_epistemic": -np.ones(3)})

@@ -90,7 +90,7 @@ def test_declares_what_it_is(name):
     assert s.name == name
     assert s.family in FAMILIES
     assert set(s.needs) <= NEEDS
-    assert s.task in ("classification", "regression")
+    assert s.task in ("classification", "regression", "any")
     assert isinstance(s.batch_aware, bool)
     if name != "random":
         assert re.search(r"\b(19|20)\d\d\b", s.reference), "reference needs authors and a year"

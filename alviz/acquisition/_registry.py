@@ -26,8 +26,11 @@ def register(cls: type[Strategy]) -> type[Strategy]:
 
 
 def names(task: str | None = None) -> list[str]:
-    """Registered strategy names, sorted; only those for ``task`` if given."""
-    return sorted(n for n, c in _REGISTRY.items() if task is None or c.task == task)
+    """Registered strategy names, sorted; only those usable for ``task`` if given.
+
+    A strategy whose ``task`` is ``"any"`` (random sampling) serves every task.
+    """
+    return sorted(n for n, c in _REGISTRY.items() if task is None or c.task in (task, "any"))
 
 
 def get(name, **params) -> Strategy:

@@ -127,6 +127,7 @@ class RandomSampling(Strategy):
     name = "random"
     needs = frozenset()
     family = "random"
+    task = "any"  # random sampling needs no model output: it serves regression too
     batch_aware = True
     reference = "Baseline: uniform sampling without replacement."
 

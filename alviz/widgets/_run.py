@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import acquisition
 from ..session import Session
 from ._base import Controller, Stepper, guarded
 from ._settings import decode_settings
@@ -56,15 +55,10 @@ class RunController(Stepper, Controller):
         noise = s.oracle.params().get("noise", 0.1) if oracle == "noisy" else 0.1
         key = (id(s.dataset), s.model_label, s.seed, s.initial, s.batch_size, oracle, str(noise))
         if self.baseline is None or self._baseline_key != key:
-            random = acquisition.get("random")
-            if s.task != getattr(random, "task", s.task):
-                # SHIM: "random" is registered for classification only; random sampling
-                # is task-free, so the baseline claims the session's task.
-                random.task = s.task
             self.baseline = Session(
                 s.dataset,
                 model=s.model_label,
-                strategy=random,
+                strategy="random",
                 batch_size=s.batch_size,
                 initial=s.initial,
                 seed=s.seed,
