@@ -328,13 +328,14 @@ def compare(
         Labels drawn at random before the first step.
     n_jobs : int, optional
         Parallel runs (joblib convention: -1 = every core, or every Dask
-        worker). Default (None, with ``backend=None``): chosen from the work,
-        never slower than ``n_jobs=1`` by more than the last run a worker holds.
-        This process runs the sweep itself at once while worker processes start
-        in the background; each worker takes chunks of runs once it is up, and
-        stays up for the next call. A toy sweep that finishes before any worker
-        is up runs serially; a long one uses every core. ``meta["runs_in_workers"]``
-        says how many runs the workers took.
+        worker). Default (None, with ``backend=None``): chosen from the work.
+        This process runs the sweep itself at once; only when the runs left are
+        expected to take more than a few seconds do worker processes start, in
+        the background, and each takes chunks of runs once it is up (and stays up
+        for the next call). A toy sweep runs serially; a long one uses every core;
+        no call waits for a worker to start (``benchmarks/bench_compare.py``
+        measures it against ``n_jobs=1``). ``meta["runs_in_workers"]`` says how
+        many runs the workers took.
     backend : None, str or dask.distributed.Client
         None: the automatic schedule above (or, with an explicit ``n_jobs``,
         joblib's default, loky processes). ``"dask"``: the Dask cluster of the
