@@ -350,11 +350,14 @@ def check_params(estimator, specs: dict) -> None:
 
 
 # --------------------------------------------------------------------- arrays
-def check_finite(x: np.ndarray, name: str, feature_names=None, fix: str | None = None):
+def check_finite(
+    x: np.ndarray, name: str, feature_names=None, fix: str | None = None, by_column=None
+):
     """Raise if ``x`` holds NaN or inf, saying how many and where.
 
-    For a 2-D array the message names the columns (``feature_names`` or
-    ``x0, x1, ...``) with their counts and the number of rows affected.
+    For features (2-D, ``by_column`` or ``feature_names`` given) the message
+    names the columns (``feature_names`` or ``x0, x1, ...``) with their counts
+    and the number of rows affected; otherwise the counts and the first index.
 
     Parameters
     ----------
@@ -364,6 +367,8 @@ def check_finite(x: np.ndarray, name: str, feature_names=None, fix: str | None =
     feature_names : sequence of str, optional
     fix : str, optional
         The sentence saying how to fix it (default: impute or clean the data).
+    by_column : bool, optional
+        Report by column; default: when ``feature_names`` is given.
     """
     if x.dtype.kind not in "fc":
         return x
@@ -371,8 +376,13 @@ def check_finite(x: np.ndarray, name: str, feature_names=None, fix: str | None =
     if finite.all():
         return x
     if fix is None:
-        fix = "Probabilities and features must be finite: impute or clean the data first."
-    if x.ndim != 2:
+        fix = (
+            "Values must be finite: impute or clean the data first (e.g. "
+            "sklearn.impute.SimpleImputer for features)."
+        )
+    if by_column is None:
+        by_column = feature_names is not None
+    if x.ndim != 2 or not by_column:
         bad = ~finite
         n_nan = int(np.isnan(x).sum())
         n_inf = int(bad.sum()) - n_nan
@@ -387,8 +397,13 @@ def check_finite(x: np.ndarray, name: str, feature_names=None, fix: str | None =
         if feature_names is not None
         else [f"x{i}" for i in range(x.shape[1])]
     )
-    counts = {names[j]: (int(nan[j]), int(inf[j])) for j in np.flatnonzero(nan + inf)}
-    raise ValueError(nonfinite_report(counts, int((~finite).any(axis=1).sum()), name, fix))
+    bad_cols = np.flatnonzero(nan + inf)
+    cols = ", ".join(f"{names[j]!r} ({nan[j]} NaN, {inf[j]} inf)" for j in bad_cols)
+    raise ValueError(
+        f"{name} contains {int(nan.sum())} NaN and {int(inf.sum())} inf values in "
+        f"{len(bad_cols)} column(s), {int((~finite).any(axis=1).sum())} row(s) affected: "
+        f"{cols}. Nothing was dropped. {fix}"
+    )
 
 
 def nonfinite_report(counts: dict, n_bad_rows: int, name: str, fix: str) -> str:
@@ -498,7 +513,7 @@ def check_array(
         )
     if ensure_2d and a.ndim < 2:
         raise ValueError(
-            f"Expected a 2-D array for {name} of shape {shape}, got "
+            f"{name} must be a 2-D array of shape {shape}; got "
             f"{'a scalar' if a.ndim == 0 else f'a 1-D array of shape {a.shape}'}. Reshape your "
             f"data either using {name}.reshape(-1, 1) if it has a single feature or "
             f"{name}.reshape(1, -1) if it is a single sample."
@@ -510,17 +525,16 @@ def check_array(
         a = a.astype(dtype)
     if a.ndim >= 1 and a.shape[0] < ensure_min_samples:
         raise ValueError(
-            f"Found array with {a.shape[0]} sample(s) (shape={a.shape}) while a minimum of "
-            f"{ensure_min_samples} is required: {name} needs at least {ensure_min_samples} "
-            f"row(s)."
+            f"{name} is empty: found {a.shape[0]} sample(s) (shape={a.shape}) while a minimum "
+            f"of {ensure_min_samples} is required. Pass at least {ensure_min_samples} row(s)."
         )
     if a.ndim == 2 and a.shape[1] < ensure_min_features:
         raise ValueError(
-            f"{name} has {a.shape[1]} feature(s) (shape={a.shape}) while a minimum of "
-            f"{ensure_min_features} is required: select at least one column."
+            f"{name} is empty: it has {a.shape[1]} feature(s) (shape={a.shape}) while a minimum "
+            f"of {ensure_min_features} is required. Select at least one feature column."
         )
     if ensure_all_finite:
-        check_finite(a, name, feature_names)
+        check_finite(a, name, feature_names, by_column=True)
     return a
 
 
@@ -579,16 +593,16 @@ def _column_y(y, name: str) -> np.ndarray:
     return a
 
 
-def _check_length(a: np.ndarray, n_samples: int | None, name: str) -> None:
+def _check_length(a: np.ndarray, n_samples: int | None, name: str, what: str = "label") -> None:
     if a.ndim != 1:
         raise ValueError(
             f"y should be a 1d array of shape (n_samples,); {name} is {_describe(a)}. "
-            f"Pass one target per row."
+            f"Pass one {what} per row."
         )
     if n_samples is not None and a.shape[0] != n_samples:
         raise ValueError(
             f"{name} has {a.shape[0]} entries but there are {n_samples} samples; "
-            f"pass one label per row."
+            f"pass one {what} per row of X."
         )
 
 
@@ -653,7 +667,7 @@ def check_regression_targets(y, n_samples: int | None = None, name: str = "y") -
             f"{name} must hold numbers for regression; got {_describe(a)}. For class labels "
             f"use a classifier."
         ) from exc
-    _check_length(a, n_samples, name)
+    _check_length(a, n_samples, name, "target")
     return check_finite(a, name, fix="Fit on the rows that have a target.")
 
 
@@ -726,10 +740,17 @@ def _check_rows(a: np.ndarray, name: str) -> np.ndarray:
             f"{float(sums.ravel()[dev.argmax()]):.6g}. Normalise the rows, or pass "
             f"probabilities rather than scores."
         )
-    # A few ulps per class is what an exact softmax leaves: no copy for those.
-    if worst > 4 * np.finfo(a.dtype).eps * a.shape[-1]:
+    if worst > renormalise_atol(a.dtype, a.shape[-1]):
         a = a / sums[..., None]
     return a
+
+
+def renormalise_atol(dtype, n_classes: int) -> float:
+    """Row sums closer to 1 than this are left alone; farther ones are renormalised.
+
+    A few ulps per class is what an exact softmax leaves: no copy for those.
+    """
+    return 4 * float(np.finfo(dtype).eps) * max(1, n_classes)
 
 
 def check_probs(probs, name: str = "probs") -> np.ndarray:

@@ -201,8 +201,8 @@ def build(
         raise ValueError(
             f"feature_names has {len(feature_names)} names for {X_tr.shape[1]} features."
         )
-    check_finite(X_tr, "X", feature_names, IMPUTE_FIX)
-    check_finite(X_te, "X_test", feature_names, IMPUTE_FIX)
+    check_finite(X_tr, "X", feature_names, IMPUTE_FIX, by_column=True)
+    check_finite(X_te, "X_test", feature_names, IMPUTE_FIX, by_column=True)
     X2d, emb = fit_embedding(X_tr, embedding, seed)
     if emb is None:
         X2d_test = X_te[:, :2]

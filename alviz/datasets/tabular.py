@@ -100,9 +100,9 @@ def from_arrays(
                 f"feature_names has {len(feature_names)} names for {X.shape[1]} columns of X."
             )
     if impute is None:
-        check_finite(X, "X", feature_names, IMPUTE_FIX)
+        check_finite(X, "X", feature_names, IMPUTE_FIX, by_column=True)
         if has_test:
-            check_finite(X_test, "X_test", feature_names, IMPUTE_FIX)
+            check_finite(X_test, "X_test", feature_names, IMPUTE_FIX, by_column=True)
     else:
         check_choice(impute, "impute", IMPUTE_CHOICES)
     y, y_test, classes = encode_y(
