@@ -128,7 +128,7 @@ def test_wrong_feature_count_is_a_clear_error(clf):
 def test_bad_labels_and_features_are_clear_errors(clf):
     X, y = blobs(clf)
     m = make(clf)
-    with pytest.raises(ValueError, match="continuous values .* task='regression'"):
+    with pytest.raises(ValueError, match=r"continuous values .* task='regression'"):
         m.fit(X, y + 0.5)
     with pytest.raises(ValueError, match="one label per row"):
         m.fit(X, y[:-1])

@@ -49,7 +49,7 @@ def test_a_bool_is_not_an_int():
 
 
 def test_session_initial_true_is_refused_not_one(moons):
-    with pytest.raises(TypeError, match="initial.*not a bool"):
+    with pytest.raises(TypeError, match=r"initial.*not a bool"):
         al.Session(moons, initial=True)
     s = al.Session(moons, initial=3)
     with pytest.raises(TypeError, match="index must be an int, not a bool"):
@@ -145,7 +145,7 @@ def test_zero_draws_are_refused_everywhere():
 @st.composite
 def near_valid_probs(draw, ndim=2):
     """Probability rows off by up to the tolerances: sums 1 ± 0.9e-3, entries ± 0.9e-6."""
-    shape = tuple(draw(st.integers(1, 5)) for _ in range(ndim - 1)) + (draw(st.integers(2, 6)),)
+    shape = (*(draw(st.integers(1, 5)) for _ in range(ndim - 1)), draw(st.integers(2, 6)))
     raw = draw(arrays(np.float64, shape, elements=st.floats(0, 1, allow_subnormal=False)))
     raw[raw.sum(axis=-1) == 0] = 1.0
     p = raw / raw.sum(axis=-1, keepdims=True)
