@@ -253,7 +253,7 @@ class TorchMixin:
 
 
 def _classification_loss(value, name: str) -> None:
-    """A spec: a key of alviz.losses.CLASSIFICATION_LOSSES or a callable (raises otherwise)."""
+    """A key of alviz.losses.CLASSIFICATION_LOSSES or a callable."""
     get_classification_loss(value)
 
 

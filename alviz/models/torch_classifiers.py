@@ -238,7 +238,7 @@ class EvidentialMLP(TorchClassifierBase):
 
 
 def _image_shape_spec(value, name: str) -> None:
-    """A spec: (height, width) or (channels, height, width) of positive ints, one may be -1."""
+    """(height, width) or (channels, height, width) of positive ints, one of them may be -1."""
     if not isinstance(value, tuple | list) or len(value) not in (2, 3):
         raise TypeError(
             f"{name} must be (height, width) or (channels, height, width); got {value!r}"
