@@ -227,3 +227,41 @@ def test_check_params_names_the_estimator_the_value_and_the_choices():
         V.check_params(_Toy(a=0, b="x"), specs)
     with pytest.raises(TypeError, match=r"_Toy\(b='y'\): b must be 'x' or bool; got 'y'"):
         V.check_params(_Toy(a=1, b="y"), specs)
+
+
+# ------------------------------------------------------------------ the user's own data
+def test_nan_or_none_in_a_plain_list_of_labels_means_unlabelled(rng):
+    X = rng.normal(size=(8, 2))
+    ds = al.datasets.from_arrays(X, ["a", "b", "a", "b", float("nan"), "a", "b", None], test_size=0)
+    assert ds.classes.tolist() == ["a", "b"]
+    np.testing.assert_array_equal(ds.y, [0, 1, 0, 1, -1, 0, 1, -1])
+
+
+def test_continuous_labels_point_to_task_regression(rng):
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+    with pytest.raises(ValueError, match=r"continuous values are not classes.*task='regression'"):
+        al.datasets.from_arrays(X, y)
+    assert al.datasets.from_arrays(X, y, task="regression").task == "regression"
+    # Integral floats are class indices as before.
+    assert al.datasets.from_arrays(X, (y > 0).astype(float)).classes.tolist() == [0, 1]
+
+
+def test_non_utf8_csv_names_the_file_and_the_encoding_option(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("a,b,label\n1,2,café\n3,4,thé\n5,6,café\n7,8,thé\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin\.csv.*not in the 'utf-8'.*'encoding': 'latin-1'"):
+        al.datasets.from_csv(path, target="label")
+    ds = al.datasets.from_csv(path, target="label", read_csv={"encoding": "latin-1"}, test_size=0)
+    assert ds.classes.tolist() == ["café", "thé"]
+
+
+def test_one_typo_in_a_numeric_column_is_reported_not_one_hot_encoded(tmp_path):
+    rows = ["age,height,label"] + [f"{20 + i},{1.5 + i / 100},{'ab'[i % 2]}" for i in range(30)]
+    rows[18] = "fourty,1.7,a"  # data row 17
+    path = tmp_path / "typo.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(TypeError, match=r"'age' looks numeric \(29 of 30.*row 17: 'fourty'"):
+        al.datasets.from_csv(path, target="label")
+    # On purpose, the column can still be categories.
+    ds = al.datasets.from_csv(path, target="label", categorical=["age"])
+    assert ds.meta["columns"]["categorical"] == ["age"]

@@ -339,8 +339,9 @@ def _read_csv(path, options: dict | None):
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.stat().st_size == 0:
         raise ValueError(f"CSV file {str(path)!r} is empty (0 bytes); it needs a header and rows.")
+    options = dict(options or {})
     try:
-        df = pd.read_csv(path, **(options or {}))
+        df = pd.read_csv(path, **options)
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"CSV file {str(path)!r} holds no columns (only blank lines?).") from exc
     except pd.errors.ParserError as exc:
@@ -348,6 +349,23 @@ def _read_csv(path, options: dict | None):
             f"CSV file {str(path)!r} could not be parsed: {exc}. If it uses another separator, "
             f"pass read_csv={{'sep': ';'}}."
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"CSV file {str(path)!r} is not in the {options.get('encoding', 'utf-8')!r} "
+            f"encoding (it holds the byte {exc.object[exc.start : exc.start + 1]!r}, which "
+            f"cannot be decoded). Pass its encoding, e.g. read_csv={{'encoding': 'latin-1'}} "
+            f"(or 'cp1252' for files saved by Excel on Windows)."
+        ) from exc
     if len(df) == 0:
         raise ValueError(f"CSV file {str(path)!r} has a header but no rows.")
+    if df.shape[1] == 1 and "sep" not in options and "delimiter" not in options:
+        header = str(df.columns[0])
+        for sep, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in header:
+                raise ValueError(
+                    f"CSV file {str(path)!r} was read as one column {header[:60]!r}, whose name "
+                    f"holds {word}: the file seems to use {sep!r} as its separator. Pass "
+                    f"read_csv={{'sep': {sep!r}}}"
+                    + (" (and 'decimal': ',' if numbers are written 1,5)." if sep == ";" else ".")
+                )
     return df
