@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import acquisition, models
-from ._validation import check_random_state
+from ._validation import check_int, check_random_state
 from ._warnings import AlvizWarning
 from .acquisition import Context
 from .calibration import brier_score, expected_calibration_error, negative_log_likelihood
@@ -163,13 +163,9 @@ class Session:
             )
         if init not in ("random", "balanced"):
             raise ValueError(f"init must be 'random' or 'balanced'; got {init!r}.")
-        if not isinstance(initial, int | np.integer) or not 0 <= initial <= dataset.n_samples:
-            raise ValueError(
-                f"initial must be an integer in [0, {dataset.n_samples}] (the pool size); "
-                f"got {initial!r}."
-            )
-        if not isinstance(n_draws, int | np.integer) or n_draws < 1:
-            raise ValueError(f"n_draws must be an integer >= 1; got {n_draws!r}.")
+        # check_int refuses bools: initial=True is not "1 label".
+        initial = check_int(initial, "initial (labels drawn at the start)", 0, dataset.n_samples)
+        n_draws = check_int(n_draws, "n_draws", 1)
         default_model, default_strategy = _DEFAULTS[dataset.task]
         self.dataset = dataset
         self.batch_size = batch_size
@@ -621,9 +617,7 @@ class Session:
         label : int or float
             Class index in ``[0, n_classes)``; a finite float for regression.
         """
-        n = self.dataset.n_samples
-        if not isinstance(index, int | np.integer) or not 0 <= index < n:
-            raise ValueError(f"index must be an integer in [0, {n}); got {index!r}.")
+        index = check_int(index, "index", 0, self.dataset.n_samples - 1)
         label = self._check_label(label)
         index = int(index)
         action = self._begin("label")

@@ -71,7 +71,7 @@ def test_energy_score_known_answers_and_sign():
     assert np.isfinite(cal.energy_score([[1e4, -1e4]])).all()
     with pytest.raises(ValueError, match="temperature must be a positive number"):
         cal.energy_score([[0.0, 1.0]], temperature=0)
-    with pytest.raises(ValueError, match=r"logits must be a 2-D array.*x\[None, :\]"):
+    with pytest.raises(ValueError, match=r"logits must be a 2-D array.*logits\.reshape\(1, -1\)"):
         cal.energy_score([0.0, 1.0])
 
 

@@ -128,9 +128,7 @@ def test_wrong_feature_count_is_a_clear_error(clf):
 def test_bad_labels_and_features_are_clear_errors(clf):
     X, y = blobs(clf)
     m = make(clf)
-    with pytest.raises(TypeError, match="integer class indices"):
-        m.fit(X, np.array(["a", "b", "c"])[y])
-    with pytest.raises(ValueError, match="integer class indices"):
+    with pytest.raises(ValueError, match=r"continuous values .* task='regression'"):
         m.fit(X, y + 0.5)
     with pytest.raises(ValueError, match="one label per row"):
         m.fit(X, y[:-1])
@@ -145,6 +143,14 @@ def test_bad_labels_and_features_are_clear_errors(clf):
     m.fit(X, y)
     with pytest.raises(ValueError, match="n_draws"):
         m.sample_proba(X, n_draws=0)
+
+
+def test_any_labels_scikit_learn_takes_are_classes(clf):
+    X, y = blobs(clf)
+    names = np.array(["cat", "dog", "eel"])
+    m = make(clf).fit(X, names[y])
+    np.testing.assert_array_equal(m.classes_, names)
+    np.testing.assert_array_equal(m.predict(X), names[make(clf).fit(X, y).predict(X)])
 
 
 def test_single_class_fallback(clf):

@@ -141,8 +141,11 @@ def test_batch_larger_than_the_pool_is_a_clear_error(name, ctx):
     s = al.acquisition.get(name)
     with pytest.raises(ValueError, match=rf"batch_size={N_POOL + 1} is larger than the unlabeled"):
         s.select(ctx, N_POOL + 1, 0)
-    for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match=r"batch_size must be in \[1, inf\)"):
+            s.select(ctx, bad, 0)
+    for bad in (1.5, True):  # a bool is not an int: True is not a batch of 1
+        with pytest.raises(TypeError, match="batch_size must be an int"):
             s.select(ctx, bad, 0)
 
 

@@ -271,7 +271,7 @@ def test_warm_start_is_deterministic_and_resets_when_classes_change():
 
 def test_bad_training_settings_are_clear_errors(moons):
     X, y = moons
-    with pytest.raises(ValueError, match="lr must be a positive"):
+    with pytest.raises(ValueError, match=r"lr must be in \(0, inf\)"):
         al.models.make("mlp_mc_dropout", lr=0).fit(X, y)
     with pytest.raises(ValueError, match="batch_size"):
         al.models.make("mlp_mc_dropout", batch_size=0).fit(X, y)

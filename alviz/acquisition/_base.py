@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
-from .._validation import check_random_state
+from .._validation import check_int, check_random_state
 
 __all__ = ["NEEDS", "Context", "Strategy", "check_batch_size", "top_k"]
 
@@ -147,7 +148,7 @@ def top_k(scores: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     return order[:k]
 
 
-class Strategy:
+class Strategy(BaseEstimator):
     """An acquisition strategy: a score function plus a selection rule.
 
     Subclasses set the class attributes and implement :meth:`score`; a
@@ -156,8 +157,9 @@ class Strategy:
     :meth:`score` is the score of its first greedy pick, so that
     ``select(context, 1)`` takes a point of highest score.
 
-    ``__init__`` only stores parameters (as in scikit-learn); :meth:`get_params`
-    lists them.
+    A scikit-learn ``BaseEstimator``: ``__init__`` only stores parameters,
+    and ``get_params(deep=True)`` (a wrapper's ``base`` strategy shows as
+    ``base__<param>``), ``set_params`` and :func:`sklearn.base.clone` work.
     """
 
     name: ClassVar[str] = ""
@@ -210,13 +212,11 @@ class Strategy:
         pos = _positions(positions, context.n_pool)
         return {"score": np.asarray(self.score(context), dtype=np.float64)[pos]}
 
-    def get_params(self) -> dict:
-        """The constructor parameters and their current values."""
-        return {p: getattr(self, p) for p in _init_params(type(self))}
-
-    def __repr__(self) -> str:
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        # One line with the changed parameters (scikit-learn's repr wraps and elides).
         defaults = _init_params(type(self))
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults[k])]
+        params = self.get_params(deep=False)
+        changed = [f"{k}={v!r}" for k, v in params.items() if not _same(v, defaults[k])]
         return f"{type(self).__name__}({', '.join(changed)})"
 
 
@@ -255,12 +255,7 @@ def _positions(positions, n_pool: int) -> np.ndarray:
 
 def check_batch_size(batch_size, n_pool: int) -> int:
     """Validate ``batch_size`` against the pool size; raise with a fix if it cannot work."""
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, int | np.integer)
-        or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}.")
+    batch_size = check_int(batch_size, "batch_size", 1)
     if n_pool == 0:
         raise ValueError("the unlabeled pool is empty: every point is labeled. Nothing to query.")
     if batch_size > n_pool:

@@ -45,7 +45,15 @@ def get(name, **params) -> Strategy:
         return name
     if not isinstance(name, str) or name not in _REGISTRY:
         raise ValueError(f"unknown strategy {name!r}; available: {', '.join(names())}.")
-    return _REGISTRY[name](**params)
+    cls = _REGISTRY[name]
+    valid = cls._get_param_names()
+    unknown = [p for p in params if p not in valid]
+    if unknown:
+        raise TypeError(
+            f"strategy {name!r} has no parameter(s) {', '.join(map(repr, unknown))}; "
+            f"its parameters are: {', '.join(valid) if valid else 'none'}."
+        )
+    return cls(**params)
 
 
 def info() -> list[dict]:

@@ -243,7 +243,7 @@ class _Wrapper(Strategy):
 
     def __repr__(self) -> str:
         # Always show the base: it is what the wrapper wraps.
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
         return f"{type(self).__name__}({params})"
 
 

@@ -8,8 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_probs, check_random_state
-from ._checks import check_class_indices, check_probs_labels
+from .._validation import check_class_indices, check_probs, check_probs_labels, check_random_state
 
 __all__ = ["SplitConformal", "conformity_scores"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_probs_labels as _checked
+from .._validation import check_probs_labels as _checked
 
 __all__ = [
     "ReliabilityCurve",

@@ -14,8 +14,7 @@ from scipy.special import logsumexp
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_labels, check_probs
-from ._checks import check_features
+from .._validation import check_array, check_labels, check_probs
 
 __all__ = ["MahalanobisDetector", "energy_score", "max_softmax_probability"]
 
@@ -55,7 +54,9 @@ def energy_score(logits, temperature: float = 1.0) -> np.ndarray:
     """
     if not isinstance(temperature, float | int) or not temperature > 0:
         raise ValueError(f"temperature must be a positive number; got {temperature!r}.")
-    z = check_features(logits, "logits", "(n_samples, n_classes)").astype(np.float64)
+    z = check_array(
+        logits, "logits", dtype=np.float64, ensure_min_samples=0, shape="(n_samples, n_classes)"
+    )
     return -temperature * logsumexp(z / temperature, axis=1)
 
 
@@ -101,7 +102,7 @@ class MahalanobisDetector(BaseEstimator):
         """
         if not isinstance(self.reg, float | int) or self.reg < 0:
             raise ValueError(f"reg must be a non-negative number; got {self.reg!r}.")
-        x = check_features(features, "features").astype(np.float64)
+        x = check_array(features, "features", dtype=np.float64, ensure_min_samples=0)
         y = check_labels(y, n_samples=x.shape[0])
         if x.shape[0] < 2:
             raise ValueError(f"features needs at least 2 samples to fit; got {x.shape[0]}.")
@@ -136,7 +137,7 @@ class MahalanobisDetector(BaseEstimator):
             Non-negative; HIGH = out-of-distribution.
         """
         check_is_fitted(self, "means_")
-        x = check_features(features, "features").astype(np.float64)
+        x = check_array(features, "features", dtype=np.float64, ensure_min_samples=0)
         if x.shape[1] != self.means_.shape[1]:
             raise ValueError(
                 f"features has {x.shape[1]} columns but the detector was fitted on "
@@ -150,7 +151,7 @@ class MahalanobisDetector(BaseEstimator):
     def mahalanobis(self, features) -> np.ndarray:
         """Squared Mahalanobis distance to every class mean, shape (n_samples, n_classes)."""
         check_is_fitted(self, "means_")
-        x = check_features(features, "features").astype(np.float64)
+        x = check_array(features, "features", dtype=np.float64, ensure_min_samples=0)
         diff = x[:, None, :] - self.means_[None, :, :]
         sol = cho_solve(self._chol, diff.reshape(-1, x.shape[1]).T).T.reshape(diff.shape)
         return (diff * sol).sum(axis=2)

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_probs_labels
+from .._validation import check_probs_labels
 
 __all__ = ["RiskCoverageCurve", "accuracy_at_coverage", "aurc", "risk_coverage_curve"]
 

@@ -8,8 +8,7 @@ from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import ROW_SUM_ATOL, check_probs
-from ._checks import check_class_indices, check_features
+from .._validation import ROW_SUM_ATOL, check_array, check_class_indices, check_probs
 
 __all__ = ["TemperatureScaler"]
 
@@ -73,7 +72,7 @@ class TemperatureScaler(TransformerMixin, BaseEstimator):
     def _logits(self, x, name: str) -> np.ndarray:
         if self.input not in _INPUTS:
             raise ValueError(f"input must be one of {_INPUTS}; got {self.input!r}.")
-        a = check_features(x, name, "(n_samples, n_classes)")
+        a = check_array(x, name, ensure_min_samples=0, shape="(n_samples, n_classes)")
         if self.input == "probs" or (self.input == "auto" and _looks_like_probs(a)):
             a = check_probs(a, name)
             return np.log(np.clip(a.astype(np.float64), self.eps, None))

@@ -6,14 +6,26 @@ import dataclasses
 
 import numpy as np
 
+from .._validation import check_consistent_length, check_finite, n_rows
 from ._base import UNLABELED, Card, Dataset
-from ._checks import check_finite_columns, check_same_length, n_rows, take
 from ._embed import fit_embedding
 from ._labels import check_n_classes
 from ._params import check_seed, check_test_size
+from ._prep import IMPUTE_FIX
 from ._split import split_indices
 
 __all__ = ["build"]
+
+
+def take(obj, idx: np.ndarray):
+    """Rows ``idx`` of an array, a DataFrame, or a list."""
+    if obj is None:
+        return None
+    if hasattr(obj, "iloc"):
+        return obj.iloc[idx]
+    if isinstance(obj, list | tuple):
+        return [obj[i] for i in idx]
+    return np.asarray(obj)[idx]
 
 
 def _check_codes(y: np.ndarray, classes, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -128,9 +140,9 @@ def build(
     if task not in ("classification", "regression"):
         raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}.")
     seed = check_seed(seed)
-    check_same_length("X", X, "y", y)
-    check_same_length("X", X, "groups", groups)
-    check_same_length("X", X, "raw", raw)
+    check_consistent_length("X", X, "y", y)
+    check_consistent_length("X", X, "groups", groups)
+    check_consistent_length("X", X, "raw", raw)
     if task == "classification":
         y, classes = _check_codes(y, classes, "y")
         check_n_classes(classes)
@@ -153,9 +165,9 @@ def build(
     else:
         if y_test is None:
             raise ValueError("X_test was given without y_test; pass the test labels too.")
-        check_same_length("X_test", X_test, "y_test", y_test)
-        check_same_length("X_test", X_test, "groups_test", groups_test)
-        check_same_length("X_test", X_test, "raw_test", raw_test)
+        check_consistent_length("X_test", X_test, "y_test", y_test)
+        check_consistent_length("X_test", X_test, "groups_test", groups_test)
+        check_consistent_length("X_test", X_test, "raw_test", raw_test)
         if (groups is None) != (groups_test is None):
             raise ValueError("pass groups and groups_test together, or neither.")
         if task == "classification":
@@ -189,8 +201,8 @@ def build(
         raise ValueError(
             f"feature_names has {len(feature_names)} names for {X_tr.shape[1]} features."
         )
-    check_finite_columns(X_tr, feature_names, "X")
-    check_finite_columns(X_te, feature_names, "X_test")
+    check_finite(X_tr, "X", feature_names, IMPUTE_FIX, by_column=True)
+    check_finite(X_te, "X_test", feature_names, IMPUTE_FIX, by_column=True)
     X2d, emb = fit_embedding(X_tr, embedding, seed)
     if emb is None:
         X2d_test = X_te[:, :2]

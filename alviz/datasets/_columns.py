@@ -10,6 +10,37 @@ __all__ = ["check_target", "column_kinds", "missing_counts", "numeric_frame"]
 
 _NUMERIC_INFERRED = {"integer", "floating", "mixed-integer-float", "decimal", "boolean"}
 _TEXT_INFERRED = {"string", "unicode", "categorical"}
+#: A text column is a numeric one with typos when at least this share of its values are numbers.
+_TYPO_SHARE = 0.9
+
+
+def numeric_typos(s) -> str | None:
+    """Why a text column looks like numbers with a few typos, or None if it does not.
+
+    Returns the problem sentence naming the column, the rows (positions, 0 =
+    the first row) and the values that are not numbers; one-hot encoding such
+    a column would turn each number into a category.
+    """
+    import pandas as pd
+
+    values = s.dropna()
+    if len(values) < 2 or isinstance(s.dtype, pd.CategoricalDtype):
+        return None
+    text = values.astype(str).str.strip()
+    parsed = pd.to_numeric(text, errors="coerce")
+    ok = parsed.notna().to_numpy()
+    if ok.all() or ok.sum() < max(2, _TYPO_SHARE * len(values)):
+        return None
+    positions = np.flatnonzero(s.notna().to_numpy())[~ok]
+    bad = values[~ok].tolist()
+    shown = ", ".join(f"row {p}: {v!r}" for p, v in zip(positions[:3], bad[:3], strict=True))
+    more = f" and {len(positions) - 3} more" if len(positions) > 3 else ""
+    return (
+        f"{s.name!r} looks numeric ({int(ok.sum())} of {len(values)} values are numbers) but "
+        f"{len(positions)} value(s) are not ({shown}{more}; row 0 = the first data row): fix "
+        f"them, or leave the cells blank and pass impute=..., or pass categorical=[{s.name!r}] "
+        f"to treat the column as categories on purpose"
+    )
 
 
 def check_target(columns, target: str, what: str = "df") -> None:
@@ -66,7 +97,10 @@ def column_kinds(frame, categorical=None, max_categories: int = 50) -> tuple[lis
             or dtype is np.dtype(object)
         ):
             inferred = pd.api.types.infer_dtype(s, skipna=True)
-            if inferred in _TEXT_INFERRED:
+            typo = numeric_typos(s) if inferred in _TEXT_INFERRED or "mixed" in inferred else None
+            if typo:
+                problems.append(typo)
+            elif inferred in _TEXT_INFERRED:
                 cats.append(col)
             elif inferred in _NUMERIC_INFERRED:
                 numeric.append(col)

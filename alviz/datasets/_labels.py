@@ -14,6 +14,12 @@ __all__ = ["check_n_classes", "encode_labels", "encode_targets"]
 def _as_1d(y, name: str) -> np.ndarray:
     to_numpy = getattr(y, "to_numpy", None)
     a = to_numpy() if to_numpy is not None else np.asarray(y)
+    if a.dtype.kind in "US" and isinstance(y, list | tuple):
+        # np.asarray(["a", nan]) turns NaN and None into the strings "nan" and "None":
+        # keep the Python objects, so a blank stays a row without a label.
+        if any(not isinstance(v, str | bytes) for v in y):
+            a = np.empty(len(y), dtype=object)
+            a[:] = list(y)
     if a.ndim == 2 and a.shape[1] == 1:
         a = a[:, 0]
     if a.ndim != 1:
@@ -62,6 +68,18 @@ def _distinct(values: np.ndarray) -> tuple[list, np.ndarray]:
     first = dict.fromkeys(plain)
     pos = {v: i for i, v in enumerate(first)}
     return list(first), np.fromiter((pos[v] for v in plain), dtype=np.int64, count=len(plain))
+
+
+def _check_not_continuous(distinct: list, name: str) -> None:
+    """Non-integral floats are measurements, not classes: point to task='regression'."""
+    floats = [v for v in distinct if isinstance(v, float)]
+    if floats:
+        raise ValueError(
+            f"{name} holds {len(floats)} distinct non-integer numbers (e.g. "
+            f"{', '.join(repr(v) for v in sorted(floats)[:3])}): continuous values are not "
+            f"classes. For a numeric target pass task='regression'; to keep them as classes, "
+            f"pass them as text (y.astype(str)) or round/bin them first."
+        )
 
 
 def _sorted_classes(distinct: list, name: str) -> list:
@@ -120,6 +138,7 @@ def encode_labels(
     missing = _missing_mask(a)
     distinct, inv = _distinct(a[~missing])
     if classes is None:
+        _check_not_continuous(distinct, name)
         names = _sorted_classes(distinct, name)
         classes_out = np.asarray(names) if names else np.asarray([], dtype=np.int64)
     else:

@@ -1,10 +1,17 @@
-"""Checks of loader knobs (sizes, rates, seeds) with messages that say how to fix them."""
+"""Checks of loader knobs (sizes, rates, seeds) with messages that say how to fix them.
+
+The generic scalar checks live in :mod:`alviz._validation`; ``check_int``,
+``check_real`` and ``check_choice`` are imported from there so the loaders keep
+one import line.
+"""
 
 from __future__ import annotations
 
 import numbers
 
 import numpy as np
+
+from .._validation import check_choice, check_int, check_real
 
 __all__ = [
     "check_choice",
@@ -15,46 +22,6 @@ __all__ = [
     "pool_and_test_sizes",
     "pool_and_test_streams",
 ]
-
-
-def check_int(value, name: str, low: int | None = None, high: int | None = None) -> int:
-    """Return ``value`` as an int after checking it is an integer in ``[low, high]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {value!r} ({type(value).__name__}).")
-    value = int(value)
-    if (low is not None and value < low) or (high is not None and value > high):
-        lo = "-inf" if low is None else low
-        hi = "inf" if high is None else high
-        raise ValueError(f"{name} must be in [{lo}, {hi}]; got {value}.")
-    return value
-
-
-def check_real(
-    value,
-    name: str,
-    low: float | None = None,
-    high: float | None = None,
-    *,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> float:
-    """Return ``value`` as a float after checking it is a finite number in the given range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number; got {value!r} ({type(value).__name__}).")
-    value = float(value)
-    bad = not np.isfinite(value)
-    if low is not None:
-        bad |= value <= low if low_open else value < low
-    if high is not None:
-        bad |= value >= high if high_open else value > high
-    if bad:
-        lo = "-inf" if low is None else low
-        hi = "inf" if high is None else high
-        brackets = ("(" if low_open else "[", ")" if high_open else "]")
-        raise ValueError(
-            f"{name} must be a finite number in {brackets[0]}{lo}, {hi}{brackets[1]}; got {value}."
-        )
-    return value
 
 
 def check_seed(seed, name: str = "seed") -> int:
@@ -82,13 +49,6 @@ def check_test_size(test_size, n: int | None = None) -> float | int:
             )
         return int(test_size)
     return check_real(test_size, "test_size", 0.0, 1.0, high_open=True)
-
-
-def check_choice(value, name: str, choices) -> str:
-    """Check that ``value`` is one of ``choices`` (strings)."""
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}; got {value!r}.")
-    return value
 
 
 def pool_and_test_sizes(n_samples, test_size, seed, min_samples: int) -> tuple[int, int, int]:

@@ -11,6 +11,11 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 __all__ = ["IMPUTE_CHOICES", "frame_preprocessor", "numeric_preprocessor"]
 
 IMPUTE_CHOICES = ("mean", "median")
+#: How to fix missing values, said by every loader that refuses them.
+IMPUTE_FIX = (
+    "Pass impute='mean' or impute='median' to fill them from the training rows (inf counts "
+    "as missing), or clean the data first."
+)
 
 
 def _inf_to_nan(X):

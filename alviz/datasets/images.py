@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import check_consistent_length
 from .._warnings import AlvizWarning
 from ._build import build
-from ._checks import check_same_length
 from ._user import encode_y, resolve_test_size, user_card
 
 __all__ = ["IMAGE_SUFFIXES", "from_images", "read_image_folder"]
@@ -206,7 +206,7 @@ def from_images(
         meta = {"folder": folder, "files": files}
         source = "user-supplied image folder"
     images = _check_image_array(images, "images")
-    check_same_length("images", images, "labels", labels)
+    check_consistent_length("images", images, "labels", labels)
     has_test = images_test is not None
     if has_test:
         images_test = _check_image_array(images_test, "images_test")

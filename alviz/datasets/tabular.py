@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .._validation import check_array, check_consistent_length, check_finite, nonfinite_report
 from ._build import build
-from ._checks import check_features, check_finite_columns, check_same_length, nonfinite_report
 from ._columns import check_target, column_kinds, missing_counts, numeric_frame
 from ._params import check_choice
-from ._prep import IMPUTE_CHOICES, frame_preprocessor, numeric_preprocessor
+from ._prep import IMPUTE_CHOICES, IMPUTE_FIX, frame_preprocessor, numeric_preprocessor
 from ._user import encode_y, resolve_test_size, user_card
 
 __all__ = ["from_arrays", "from_csv", "from_dataframe"]
@@ -83,11 +83,11 @@ def from_arrays(
     -------
     Dataset
     """
-    X = check_features(X, "X")
-    check_same_length("X", X, "y", y)
+    X = _check_features(X, "X")
+    check_consistent_length("X", X, "y", y)
     has_test = X_test is not None
     if has_test:
-        X_test = check_features(X_test, "X_test")
+        X_test = _check_features(X_test, "X_test")
         if X_test.shape[1] != X.shape[1]:
             raise ValueError(
                 f"X_test has {X_test.shape[1]} features but X has {X.shape[1]}; "
@@ -100,9 +100,9 @@ def from_arrays(
                 f"feature_names has {len(feature_names)} names for {X.shape[1]} columns of X."
             )
     if impute is None:
-        check_finite_columns(X, feature_names, "X")
+        check_finite(X, "X", feature_names, IMPUTE_FIX, by_column=True)
         if has_test:
-            check_finite_columns(X_test, feature_names, "X_test")
+            check_finite(X_test, "X_test", feature_names, IMPUTE_FIX, by_column=True)
     else:
         check_choice(impute, "impute", IMPUTE_CHOICES)
     y, y_test, classes = encode_y(
@@ -128,6 +128,16 @@ def from_arrays(
         preprocessor=numeric_preprocessor(scale, impute),
         embedding=embedding,
     )
+
+
+def _check_features(X, name: str):
+    """A numeric 2-D array with rows and columns; NaN is checked later (``impute=``)."""
+    if hasattr(X, "iloc"):
+        raise TypeError(
+            f"{name} is a DataFrame; use alviz.datasets.from_dataframe(df, target=...), which "
+            f"encodes its text columns, or pass df.to_numpy()."
+        )
+    return check_array(X, name, dtype=None, ensure_all_finite=False)
 
 
 def _frame_features(df, target, features, groups, what: str):
@@ -251,7 +261,7 @@ def from_dataframe(
         if impute is None:
             counts, n_bad = missing_counts(X[what], numeric)
             if counts:
-                raise ValueError(nonfinite_report(counts, n_bad, what))
+                raise ValueError(nonfinite_report(counts, n_bad, what, IMPUTE_FIX))
 
     def column(frame, col, what):
         if col is None or not isinstance(col, str):
@@ -329,8 +339,9 @@ def _read_csv(path, options: dict | None):
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.stat().st_size == 0:
         raise ValueError(f"CSV file {str(path)!r} is empty (0 bytes); it needs a header and rows.")
+    options = dict(options or {})
     try:
-        df = pd.read_csv(path, **(options or {}))
+        df = pd.read_csv(path, **options)
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"CSV file {str(path)!r} holds no columns (only blank lines?).") from exc
     except pd.errors.ParserError as exc:
@@ -338,6 +349,23 @@ def _read_csv(path, options: dict | None):
             f"CSV file {str(path)!r} could not be parsed: {exc}. If it uses another separator, "
             f"pass read_csv={{'sep': ';'}}."
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"CSV file {str(path)!r} is not in the {options.get('encoding', 'utf-8')!r} "
+            f"encoding (it holds the byte {exc.object[exc.start : exc.start + 1]!r}, which "
+            f"cannot be decoded). Pass its encoding, e.g. read_csv={{'encoding': 'latin-1'}} "
+            f"(or 'cp1252' for files saved by Excel on Windows)."
+        ) from exc
     if len(df) == 0:
         raise ValueError(f"CSV file {str(path)!r} has a header but no rows.")
+    if df.shape[1] == 1 and "sep" not in options and "delimiter" not in options:
+        header = str(df.columns[0])
+        for sep, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in header:
+                raise ValueError(
+                    f"CSV file {str(path)!r} was read as one column {header[:60]!r}, whose name "
+                    f"holds {word}: the file seems to use {sep!r} as its separator. Pass "
+                    f"read_csv={{'sep': {sep!r}}}"
+                    + (" (and 'decimal': ',' if numbers are written 1,5)." if sep == ";" else ".")
+                )
     return df

@@ -9,8 +9,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from .._validation import check_consistent_length
 from ._build import build
-from ._checks import check_same_length
 from ._params import check_int
 from ._user import encode_y, resolve_test_size, user_card
 
@@ -117,7 +117,7 @@ def from_texts(
     """
     max_features = check_int(max_features, "max_features", 2)
     texts = _check_texts(texts, "texts")
-    check_same_length("texts", texts, "labels", labels)
+    check_consistent_length("texts", texts, "labels", labels)
     has_test = texts_test is not None
     if has_test:
         texts_test = _check_texts(texts_test, "texts_test")

@@ -22,13 +22,29 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ._checks import check_n_draws, check_targets, check_X, check_X_fitted
+from .._validation import (
+    SEED,
+    check_array,
+    check_classification_targets,
+    check_fitted_features,
+    check_n_draws,
+    check_params,
+    check_regression_targets,
+)
 
-__all__ = ["UncertainClassifier", "UncertainRegressor", "as_model", "full_draws", "full_proba"]
+__all__ = [
+    "UncertainClassifier",
+    "UncertainRegressor",
+    "ValidatedEstimator",
+    "as_model",
+    "full_draws",
+    "full_proba",
+]
 
 
 #: Up to this many rows, BLAS and OpenMP run single-threaded inside the models.
@@ -116,7 +132,48 @@ def full_draws(model, X, n_classes: int, n_draws: int = 20, seed=None) -> np.nda
     return _expand(d, model.classes_, n_classes)
 
 
-class UncertainClassifier(ClassifierMixin, BaseEstimator):
+class ValidatedEstimator(BaseEstimator):
+    """A scikit-learn estimator whose parameters are checked when it is built.
+
+    Intended departure from scikit-learn, which checks parameters only in
+    ``fit``: a wrong value (``C=-1``, ``hidden=(0,)``, ``n_members=0``)
+    should fail where it was typed, not rounds later inside a Session or a
+    widget callback. Each class declares ``_param_specs`` (name -> spec of
+    :func:`alviz._validation.check_params`); specs of the base classes are
+    inherited. ``__init__`` still only stores its arguments and then calls
+    :meth:`_validate_params`; :meth:`set_params` validates too and leaves
+    the estimator unchanged when it refuses; ``fit`` checks again, for
+    attributes assigned directly. ``clone``, ``get_params`` and
+    ``set_params`` work as in scikit-learn. (scikit-learn's estimator check
+    ``check_do_not_raise_errors_in_init_or_set_params`` is the one that
+    records this departure.)
+    """
+
+    _param_specs: ClassVar[dict] = {"seed": SEED}
+
+    @classmethod
+    def _all_param_specs(cls) -> dict:
+        specs = {}
+        for klass in reversed(cls.__mro__):
+            specs.update(vars(klass).get("_param_specs", {}))
+        return specs
+
+    def _validate_params(self) -> None:
+        check_params(self, self._all_param_specs())
+
+    def set_params(self, **params):
+        """Set parameters (as scikit-learn) and check them; on an error nothing changes."""
+        old = self.get_params(deep=False)
+        super().set_params(**params)
+        try:
+            self._validate_params()
+        except (TypeError, ValueError):
+            super().set_params(**old)
+            raise
+        return self
+
+
+class UncertainClassifier(ClassifierMixin, ValidatedEstimator):
     """Base of alviz's classifiers: input checks, label encoding, one-class fallback.
 
     Subclasses implement ``_fit(X, y, classes)`` (``y`` encoded as
@@ -138,17 +195,17 @@ class UncertainClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
-            Integer class labels (encode strings with sklearn's LabelEncoder).
+            Class labels: ints >= 0 (alviz's class indices), or any labels
+            scikit-learn takes (strings, bools); ``classes_`` holds them.
 
         Returns
         -------
         self
         """
-        X = check_X(X)
-        y = check_targets(y, len(X), "classification")
-        if len(X) == 0:
-            raise ValueError("X has no rows; fit needs at least one labelled example.")
-        if len(y) and y.min() < 0:
+        self._validate_params()
+        X = check_array(X, dtype=np.float64)
+        y = check_classification_targets(y, len(X))
+        if y.dtype.kind in "iu" and len(y) and y.min() < 0:
             raise ValueError(
                 f"y must hold class indices >= 0; got {int(y.min())} (alviz marks unlabelled rows "
                 f"with -1). Fit on the labelled rows only: X[y >= 0], y[y >= 0]."
@@ -177,7 +234,7 @@ class UncertainClassifier(ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples, n_classes_seen)
             Columns follow ``classes_``; rows sum to 1.
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             return np.ones((len(X), 1))
         if len(X) == 0:
@@ -187,7 +244,8 @@ class UncertainClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Most probable class of each row, shape (n_samples,)."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        p = self.predict_proba(X)  # first: it raises NotFittedError before classes_ is read
+        return self.classes_[p.argmax(axis=1)]
 
     def sample_proba(self, X, n_draws: int = 20, seed=None) -> np.ndarray:
         """Sampled class probabilities (posterior draws, members, MC passes).
@@ -205,7 +263,7 @@ class UncertainClassifier(ClassifierMixin, BaseEstimator):
             Draws first; each row sums to 1.
         """
         n_draws = check_n_draws(n_draws)
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             return np.ones((n_draws, len(X), 1))
         if len(X) == 0:
@@ -215,7 +273,7 @@ class UncertainClassifier(ClassifierMixin, BaseEstimator):
             return self._sample_proba(X, n_draws, seed)
 
 
-class UncertainRegressor(RegressorMixin, BaseEstimator):
+class UncertainRegressor(RegressorMixin, ValidatedEstimator):
     """Base of alviz's regressors: a mean with an aleatoric and an epistemic variance.
 
     Subclasses implement ``_fit(X, y)``, ``_predict(X)`` and
@@ -226,10 +284,9 @@ class UncertainRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Fit on ``X`` of shape (n_samples, n_features) and float targets ``y`` (n_samples,)."""
-        X = check_X(X)
-        y = check_targets(y, len(X), "regression")
-        if len(X) == 0:
-            raise ValueError("X has no rows; fit needs at least one example.")
+        self._validate_params()
+        X = check_array(X, dtype=np.float64)
+        y = check_regression_targets(y, len(X))
         with small_blas(len(X)):
             self._fit(X, y)
         self.n_features_in_ = X.shape[1]
@@ -237,7 +294,7 @@ class UncertainRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Predictive mean, shape (n_samples,)."""
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         with small_blas(len(X)):
             return self._predict(X)
 
@@ -257,7 +314,7 @@ class UncertainRegressor(RegressorMixin, BaseEstimator):
         vars_draws : ndarray of shape (n_draws, n_samples)
         """
         n_draws = check_n_draws(n_draws)
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         seed = getattr(self, "seed", None) if seed is None else seed
         with small_blas(len(X)):
             return self._sample_predictions(X, n_draws, seed)

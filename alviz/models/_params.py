@@ -91,6 +91,7 @@ def estimator_params(**defaults):
             bound.apply_defaults()
             for name, value in list(bound.arguments.items())[1:]:
                 setattr(self, name, value)
+            self._validate_params()  # see ValidatedEstimator: refused where it is typed
 
         __init__.__signature__ = signature
         __init__.__qualname__ = f"{cls.__qualname__}.__init__"

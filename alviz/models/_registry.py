@@ -6,6 +6,7 @@ not import torch.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from importlib import import_module
 
@@ -74,9 +75,24 @@ def make(name: str, **params):
     return _REGISTRY[name][0](**params)
 
 
-def _lazy(module: str, cls: str):
+def check_param_names(klass, params: dict, name: str) -> None:
+    """Unknown constructor parameters: list the valid ones (and the closest match)."""
+    valid = klass._get_param_names()
+    unknown = [p for p in params if p not in valid]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], valid, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise TypeError(
+            f"model {name!r} ({klass.__name__}) has no parameter(s) "
+            f"{', '.join(map(repr, unknown))}; its parameters are {', '.join(valid)}.{hint}"
+        )
+
+
+def _lazy(module: str, cls: str, name: str):
     def factory(**params):
-        return getattr(import_module(f".{module}", __package__), cls)(**params)
+        klass = getattr(import_module(f".{module}", __package__), cls)
+        check_param_names(klass, params, name)
+        return klass(**params)
 
     factory.__name__ = f"make_{cls}"
     factory.__doc__ = f"Build :class:`alviz.models.{cls}` (imports ``{module}`` on first use)."
@@ -101,7 +117,7 @@ _BUILTIN = [
     ("gp_regressor", "gaussian_process", "GPRegressor", "regression"),
 ]
 for _name, _module, _cls, _task in _BUILTIN:
-    register(_name, _task)(_lazy(_module, _cls))
+    register(_name, _task)(_lazy(_module, _cls, _name))
 
 #: Where each public model class lives, for lazy ``alviz.models.<Class>`` access.
 CLASS_MODULES = {cls: module for _, module, cls, _ in _BUILTIN} | {

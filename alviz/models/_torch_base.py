@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 import numbers
 from contextlib import nullcontext
+from typing import ClassVar
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .._validation import Interval, Options, Sizes, check_fitted_features
 from ..losses import (
     beta_nll,
     gaussian_nll,
@@ -28,7 +30,6 @@ from ..losses import (
     uncertainty_weighted_loss,
 )
 from ._base import UncertainClassifier, UncertainRegressor
-from ._checks import check_X_fitted
 from ._nets import MLPNet
 from ._optim import Adam
 from ._torch_utils import (
@@ -62,30 +63,25 @@ class TorchMixin:
     _minibatch = 256
     _global_scaling = False  # images: one mean and scale for all pixels
 
-    # ------------------------------------------------------------- set-up
-    def _check_training_params(self):
-        if not isinstance(self.lr, numbers.Real) or not self.lr > 0:
-            raise ValueError(f"lr must be a positive number; got {self.lr!r}.")
-        if not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
-            raise ValueError(f"tol must be a non-negative number; got {self.tol!r}.")
-        for name in ("max_epochs", "patience"):
-            v = getattr(self, name)
-            if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a positive integer; got {v!r}.")
-        bs = self.batch_size
-        if not (bs == "auto" or (isinstance(bs, numbers.Integral) and bs >= 1)):
-            raise ValueError(f"batch_size must be 'auto' or a positive integer; got {bs!r}.")
+    #: Checked when the model is built (see alviz.models.ValidatedEstimator).
+    _param_specs: ClassVar[dict] = {
+        "lr": Interval(numbers.Real, 0, closed="neither"),
+        "weight_decay": Interval(numbers.Real, 0),
+        "max_epochs": Interval(numbers.Integral, 1),
+        "batch_size": [Options("auto"), Interval(numbers.Integral, 1)],
+        "patience": Interval(numbers.Integral, 1),
+        "tol": Interval(numbers.Real, 0),
+        "warm_start": bool,
+        "standardize": bool,
+        "n_threads": [Options("auto", None), Interval(numbers.Integral, 1)],
+        "hidden": Sizes(),
+        "n_members": Interval(numbers.Integral, 1),
+        "dropout": Interval(numbers.Real, 0, 1, closed="left"),
+    }
 
+    # ------------------------------------------------------------- set-up
     def _build_net(self, n_features: int, n_outputs: int):
         n_members = getattr(self, "n_members", 1)
-        if (
-            not isinstance(n_members, numbers.Integral)
-            or isinstance(n_members, bool)
-            or n_members < 1
-        ):
-            raise ValueError(f"n_members must be a positive int; got {n_members!r}.")
-        if not isinstance(self.dropout, numbers.Real) or not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be a rate in [0, 1); got {self.dropout!r}.")
         return MLPNet(n_features, n_outputs, self.hidden, self.dropout, int(n_members))
 
     def _batch_rows(self, n: int) -> int:
@@ -95,7 +91,6 @@ class TorchMixin:
 
     def _prepare(self, X: np.ndarray, warm_key, n_outputs: int) -> bool:
         """Build the network, or keep it when warm starting is possible (then return True)."""
-        self._check_training_params()
         device = resolve_device(self.device)
         reuse = (
             self.warm_start
@@ -257,6 +252,11 @@ class TorchMixin:
             )
 
 
+def _classification_loss(value, name: str) -> None:
+    """A key of alviz.losses.CLASSIFICATION_LOSSES or a callable."""
+    get_classification_loss(value)
+
+
 def _normalise(p: torch.Tensor) -> np.ndarray:
     a = p.double().numpy()
     return a / a.sum(axis=-1, keepdims=True)
@@ -270,6 +270,12 @@ class TorchClassifierBase(TorchMixin, UncertainClassifier):
     ``uncertainty_weighting`` when the subclass has them.
     """
 
+    _param_specs: ClassVar[dict] = {
+        "loss": _classification_loss,
+        "loss_params": [Options(None), dict],
+        "uncertainty_weighting": Interval(numbers.Real, 0),
+    }
+
     def _n_outputs(self, n_classes: int) -> int:
         return n_classes
 
@@ -277,10 +283,6 @@ class TorchClassifierBase(TorchMixin, UncertainClassifier):
         return y
 
     def _fit(self, X, y, classes):
-        if getattr(self, "uncertainty_weighting", 0.0) < 0:
-            raise ValueError(
-                f"uncertainty_weighting must be >= 0; got {self.uncertainty_weighting!r}."
-            )
         self._prepare(X, (X.shape[1], tuple(classes.tolist())), self._n_outputs(len(classes)))
         if getattr(self, "uncertainty_weighting", 0.0) > 0 and not (
             self._stochastic() or self.net_.n_members > 1
@@ -344,7 +346,7 @@ class TorchClassifierBase(TorchMixin, UncertainClassifier):
             For ensembles the members' features side by side
             (``n_hidden = n_members * width``).
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             raise ValueError(
                 f"{type(self).__name__} was fitted on a single class, so no network was trained "
@@ -362,10 +364,12 @@ class TorchRegressorBase(TorchMixin, UncertainRegressor):
     """
 
     _LOG_VAR_RANGE = (-12.0, 12.0)
+    _param_specs: ClassVar[dict] = {
+        "loss": Options("gaussian_nll", "beta_nll"),
+        "beta": Interval(numbers.Real, 0, 1),
+    }
 
     def _fit(self, X, y):
-        if self.loss not in ("gaussian_nll", "beta_nll"):
-            raise ValueError(f"loss must be 'gaussian_nll' or 'beta_nll'; got {self.loss!r}.")
         if not self._prepare(X, (X.shape[1],), 2):  # a new network: new target scaling
             std = float(y.std())
             self.y_mean_, self.y_scale_ = float(y.mean()), (std if std > 1e-8 else 1.0)
@@ -402,7 +406,7 @@ class TorchRegressorBase(TorchMixin, UncertainRegressor):
         -------
         mean, var_aleatoric, var_epistemic : ndarray of shape (n_samples,)
         """
-        check_X_fitted(self, X)
+        check_fitted_features(self, X)
         if not self._stochastic():
             n_draws = self.net_.n_members
         return super().predict_uncertainty(X, n_draws=n_draws, seed=seed)

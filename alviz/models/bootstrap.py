@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -11,7 +12,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 
-from .._validation import check_random_state
+from .._validation import Interval, Options, check_random_state
 from ._base import UncertainClassifier
 
 __all__ = ["BootstrapModel", "KNNClassifier", "SVMClassifier"]
@@ -35,12 +36,12 @@ class _BootstrapClassifier(UncertainClassifier):
     (so ``seed`` of :meth:`sample_proba` does not change them).
     """
 
+    _param_specs: ClassVar[dict] = {"n_members": Interval(numbers.Integral, 1)}
+
     def _new_estimator(self, n_samples: int):
         raise NotImplementedError
 
     def _fit(self, X, y, classes):
-        if not isinstance(self.n_members, numbers.Integral) or self.n_members < 1:
-            raise ValueError(f"n_members must be a positive int; got {self.n_members!r}.")
         self.estimator_ = self._new_estimator(len(X)).fit(X, y)
         self.members_ = None
         self._train_data = (X, y)
@@ -88,6 +89,7 @@ class BootstrapModel(_BootstrapClassifier):
         self.estimator = estimator
         self.n_members = n_members
         self.seed = seed
+        self._validate_params()
 
     def _new_estimator(self, n_samples):
         if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
@@ -156,11 +158,17 @@ class SVMClassifier(_BootstrapClassifier):
         Seed of the resamples and the calibration folds.
     """
 
+    _param_specs: ClassVar[dict] = {
+        "C": Interval(numbers.Real, 0, closed="neither"),
+        "gamma": [Options("scale", "auto"), Interval(numbers.Real, 0, closed="neither")],
+    }
+
     def __init__(self, C: float = 1.0, gamma="scale", n_members: int = 10, seed=0):
         self.C = C
         self.gamma = gamma
         self.n_members = n_members
         self.seed = seed
+        self._validate_params()
 
     def _new_estimator(self, n_samples):
         return _PlattSVC(C=self.C, gamma=self.gamma, seed=self.seed)
@@ -188,11 +196,17 @@ class KNNClassifier(_BootstrapClassifier):
         Seed of the resamples.
     """
 
+    _param_specs: ClassVar[dict] = {
+        "n_neighbors": Interval(numbers.Integral, 1),
+        "weights": Options("uniform", "distance"),
+    }
+
     def __init__(self, n_neighbors: int = 5, weights: str = "uniform", n_members: int = 10, seed=0):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.n_members = n_members
         self.seed = seed
+        self._validate_params()
 
     def _new_estimator(self, n_samples):
         return KNeighborsClassifier(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numbers
+from typing import ClassVar
+
 import numpy as np
 from scipy.linalg import solve
 from scipy.special import expit
@@ -9,9 +12,8 @@ from sklearn.gaussian_process import GaussianProcessClassifier, GaussianProcessR
 from sklearn.gaussian_process.kernels import RBF, WhiteKernel
 from sklearn.gaussian_process.kernels import ConstantKernel as Constant
 
-from .._validation import check_random_state
+from .._validation import Interval, check_fitted_features, check_random_state
 from ._base import UncertainClassifier, UncertainRegressor, small_blas
-from ._checks import check_X_fitted
 
 __all__ = ["GPClassifier", "GPRegressor"]
 
@@ -79,6 +81,12 @@ class GPClassifier(UncertainClassifier):
         Seed of the optimiser restarts and default seed of :meth:`sample_proba`.
     """
 
+    _param_specs: ClassVar[dict] = {
+        "length_scale": Interval(numbers.Real, 0, closed="neither"),
+        "n_restarts_optimizer": Interval(numbers.Integral, 0),
+        "max_iter_predict": Interval(numbers.Integral, 1),
+    }
+
     def __init__(
         self,
         length_scale: float = 1.0,
@@ -90,6 +98,7 @@ class GPClassifier(UncertainClassifier):
         self.n_restarts_optimizer = n_restarts_optimizer
         self.max_iter_predict = max_iter_predict
         self.seed = seed
+        self._validate_params()
 
     def _fit(self, X, y, classes):
         kernel = Constant(1.0) * RBF(length_scale=self.length_scale)
@@ -112,7 +121,7 @@ class GPClassifier(UncertainClassifier):
         mean, var : ndarray of shape (n_gps, n_samples)
             ``n_gps`` is 1 for binary problems, ``n_classes`` otherwise.
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             raise ValueError("the model was fitted on one class; it has no latent function.")
         return self._latent(X)
@@ -160,6 +169,12 @@ class GPRegressor(UncertainRegressor):
     seed : int or None
     """
 
+    _param_specs: ClassVar[dict] = {
+        "length_scale": Interval(numbers.Real, 0, closed="neither"),
+        "noise_level": Interval(numbers.Real, 0, closed="neither"),
+        "n_restarts_optimizer": Interval(numbers.Integral, 0),
+    }
+
     def __init__(
         self,
         length_scale: float = 1.0,
@@ -171,6 +186,7 @@ class GPRegressor(UncertainRegressor):
         self.noise_level = noise_level
         self.n_restarts_optimizer = n_restarts_optimizer
         self.seed = seed
+        self._validate_params()
 
     def _fit(self, X, y):
         kernel = Constant(1.0) * RBF(length_scale=self.length_scale) + WhiteKernel(
@@ -205,7 +221,7 @@ class GPRegressor(UncertainRegressor):
         -------
         mean, var_aleatoric, var_epistemic : ndarray of shape (n_samples,)
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         with small_blas(len(X)):
             mean, var_e = self._mean_epistemic(X)
         return mean, np.full_like(mean, self.noise_var_), var_e

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit, logsumexp, softmax
 from sklearn.linear_model import LogisticRegression
 
-from .._validation import check_random_state
+from .._validation import Interval, Options, check_random_state
 from ._base import UncertainClassifier
 
 __all__ = ["LaplaceLogisticRegression"]
@@ -25,17 +26,18 @@ def _newton(f_grad_hess, theta, max_iter: int):
     """Damped Newton's method on a strictly convex objective.
 
     ``f_grad_hess(theta, need_hess)`` returns ``(f, grad, hess)``. Returns the
-    minimiser, or None when it did not converge (the caller falls back to L-BFGS).
+    minimiser and the iterations it took, or ``(None, max_iter)`` when it did
+    not converge (the caller falls back to L-BFGS).
     """
     f, g, H = f_grad_hess(theta, True)
-    for _ in range(max_iter):
+    for it in range(max_iter):
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
-            return None
+            return None, it
         decrement = float(g @ step)  # Newton decrement²: the predicted decrease x 2
         if decrement < 1e-12 * max(1.0, abs(f)):
-            return theta
+            return theta, it
         t = 1.0
         while True:  # backtracking line search (Armijo)
             new = theta - t * step
@@ -45,7 +47,7 @@ def _newton(f_grad_hess, theta, max_iter: int):
             t /= 2
         theta = new
         f, g, H = f_grad_hess(theta, True)
-    return None
+    return None, max_iter
 
 
 class LaplaceLogisticRegression(UncertainClassifier):
@@ -91,12 +93,21 @@ class LaplaceLogisticRegression(UncertainClassifier):
     cov_ : tuple
         ``("eig", V, s)`` with covariance ``V diag(s²) Vᵀ``, or ``("diag", s)``,
         over the standardised parameters ``theta_`` (class-major, bias last).
+    n_iter_ : int
+        Iterations of the MAP fit (Newton steps, or L-BFGS iterations).
 
     Notes
     -----
     Fitted on one class, it predicts that class with probability 1
     (see :class:`~alviz.models.UncertainClassifier`).
     """
+
+    _param_specs: ClassVar[dict] = {
+        "C": Interval(numbers.Real, 0, None, closed="neither"),
+        "max_iter": Interval(numbers.Integral, 1),
+        "prior_precision": [Options("marglik", None), Interval(numbers.Real, 0, closed="neither")],
+        "standardize": bool,
+    }
 
     def __init__(
         self,
@@ -111,6 +122,7 @@ class LaplaceLogisticRegression(UncertainClassifier):
         self.prior_precision = prior_precision
         self.standardize = standardize
         self.seed = seed
+        self._validate_params()
 
     def _fit(self, X, y, classes):
         if self.standardize:
@@ -137,15 +149,17 @@ class LaplaceLogisticRegression(UncertainClassifier):
         K, D = (1 if len(classes) == 2 else len(classes)), Xs.shape[1] + 1
         if K * D <= _NEWTON_MAX:
             Xb = np.hstack([Xs, np.ones((len(Xs), 1))])
-            codes = np.searchsorted(classes, y)
+            # y is already encoded 0..K-1 (UncertainClassifier.fit): no lookup in
+            # classes, which holds the label values (e.g. 0, 2, 5).
             obj = self._binary_objective if K == 1 else self._multinomial_objective
-            theta = _newton(
-                lambda t, h: obj(t, Xb, codes, len(classes), h), np.zeros(K * D), self.max_iter
+            theta, self.n_iter_ = _newton(
+                lambda t, h: obj(t, Xb, y, len(classes), h), np.zeros(K * D), self.max_iter
             )
             if theta is not None:
                 Wb = theta.reshape(K, D)
                 return Wb[:, :-1], Wb[:, -1]
         lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(Xs, y)
+        self.n_iter_ = int(lr.n_iter_.max())
         return lr.coef_, lr.intercept_
 
     def _penalty(self, theta, D):
@@ -236,13 +250,8 @@ class LaplaceLogisticRegression(UncertainClassifier):
             lam = self._tuned_precision(e)
         elif self.prior_precision is None:
             lam = 1.0 / self.C
-        elif isinstance(self.prior_precision, numbers.Real) and self.prior_precision > 0:
+        else:  # a positive number (checked by _param_specs)
             lam = float(self.prior_precision)
-        else:
-            raise ValueError(
-                f"prior_precision must be 'marglik', a positive number or None; got "
-                f"{self.prior_precision!r}."
-            )
         self.prior_precision_ = lam
         s = 1.0 / np.sqrt(e + lam)
         return ("eig", V, s) if kind == "full" else ("diag", s)

@@ -14,12 +14,14 @@ listed under "Other Parameters" in each class's docstring.
 from __future__ import annotations
 
 import math
+import numbers
+from typing import ClassVar
 
 import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_random_state
+from .._validation import Interval, Options, Sizes, check_fitted_features, check_random_state
 from ..losses import (
     LossPredictionModule,
     cross_entropy,
@@ -27,7 +29,6 @@ from ..losses import (
     heteroscedastic_classification_loss,
     loss_prediction_loss,
 )
-from ._checks import check_X_fitted
 from ._nets import CNNNet, MLPNet
 from ._params import LOSS_DEFAULTS, TRAINING_DEFAULTS, estimator_params
 from ._torch_base import TorchClassifierBase, softplus_evidence
@@ -103,6 +104,8 @@ class HeteroscedasticMLP(TorchClassifierBase):
         Monte Carlo samples of the logit noise (training and prediction).
     """
 
+    _param_specs: ClassVar[dict] = {"n_noise_samples": Interval(numbers.Integral, 1)}
+
     def _n_outputs(self, n_classes):
         return n_classes + 1  # one shared log-variance per example
 
@@ -129,9 +132,11 @@ class HeteroscedasticMLP(TorchClassifierBase):
         n = logits.shape[-2]
         rows = max(1, _NOISE_CHUNK // max(1, k * logits[..., :1, :].numel()))
         parts = []
+        # One set of noise samples for every row (broadcast over the rows axis): a
+        # point's probabilities do not depend on which other points share the call.
+        eps = torch.randn((k, *logits.shape[:-2], 1, logits.shape[-1]), generator=gen)
         for s in range(0, max(n, 1), rows):
             mu, sd = logits[..., s : s + rows, :], sigma[..., s : s + rows, :]
-            eps = torch.randn((k, *mu.shape), generator=gen)
             parts.append(torch.softmax(mu + sd * eps, dim=-1).mean(dim=0))
         return torch.cat(parts, dim=-2)
 
@@ -146,7 +151,7 @@ class HeteroscedasticMLP(TorchClassifierBase):
         -------
         ndarray of shape (n_samples,)
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             return np.zeros(len(X))
         _, log_var = self._split(self._eval_outputs(X))
@@ -179,6 +184,11 @@ class EvidentialMLP(TorchClassifierBase):
     kind : {"mse", "log", "digamma"}
         Which of the paper's data terms to use.
     """
+
+    _param_specs: ClassVar[dict] = {
+        "annealing_epochs": Interval(numbers.Integral, 0),
+        "kind": Options("mse", "log", "digamma"),
+    }
 
     def _min_epochs(self):
         return max(0, self.annealing_epochs - self.epochs_seen_)
@@ -221,10 +231,21 @@ class EvidentialMLP(TorchClassifierBase):
         -------
         ndarray of shape (n_samples, n_classes_seen)
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             raise ValueError("the model was fitted on one class; it has no Dirichlet output.")
         return (softplus_evidence(self._eval_outputs(X)) + 1.0).mean(dim=0).double().numpy()
+
+
+def _image_shape_spec(value, name: str) -> None:
+    """(height, width) or (channels, height, width) of positive ints, one of them may be -1."""
+    if not isinstance(value, tuple | list) or len(value) not in (2, 3):
+        raise TypeError(
+            f"{name} must be (height, width) or (channels, height, width); got {value!r}"
+        )
+    Sizes()(tuple(1 if v == -1 else v for v in value), name)
+    if list(value).count(-1) > 1:
+        raise ValueError(f"{name} may hold -1 (inferred) once; got {value!r}")
 
 
 def image_shape_of(image_shape, n_features: int) -> tuple[int, int, int]:
@@ -240,6 +261,10 @@ def image_shape_of(image_shape, n_features: int) -> tuple[int, int, int]:
     shape = tuple(int(s) for s in image_shape)
     if len(shape) == 2:
         shape = (1, *shape)
+    if shape.count(-1) == 1:  # as numpy's reshape: -1 takes what the others leave
+        rest = math.prod(s for s in shape if s != -1)
+        if rest > 0 and n_features % rest == 0:
+            shape = tuple(n_features // rest if s == -1 else s for s in shape)
     if len(shape) != 3 or math.prod(shape) != n_features:
         raise ValueError(
             f"image_shape {tuple(image_shape)} does not fit rows of {n_features} features; "
@@ -265,8 +290,9 @@ class MCDropoutCNN(TorchClassifierBase):
     Parameters
     ----------
     image_shape : tuple or None
-        ``(height, width)`` or ``(channels, height, width)``; None infers a
-        square single-channel image from ``n_features``.
+        ``(height, width)`` or ``(channels, height, width)``; one entry may be
+        -1 (inferred from ``n_features``, as in numpy's reshape). None infers
+        a square single-channel image.
     channels : tuple of int
         Output channels of the two conv layers.
     hidden : int
@@ -277,6 +303,11 @@ class MCDropoutCNN(TorchClassifierBase):
     _minibatch = 128
     _full_batch_max = 256
     _global_scaling = True
+    _param_specs: ClassVar[dict] = {
+        "image_shape": [Options(None), _image_shape_spec],
+        "channels": Sizes(min_len=1),
+        "hidden": Interval(numbers.Integral, 1),
+    }
 
     def _build_net(self, n_features, n_outputs):
         shape = image_shape_of(self.image_shape, n_features)
@@ -345,6 +376,14 @@ class LossPredictionMLP(TorchClassifierBase):
         towards easy-to-rank features).
     """
 
+    _param_specs: ClassVar[dict] = {
+        "hidden": Sizes(min_len=1),
+        "loss_module_width": Interval(numbers.Integral, 1),
+        "loss_weight": Interval(numbers.Real, 0),
+        "margin": Interval(numbers.Real, 0),
+        "detach_features": bool,
+    }
+
     def _build_net(self, n_features, n_outputs):
         return _LossPredictionNet(super()._build_net(n_features, n_outputs), self.loss_module_width)
 
@@ -374,7 +413,7 @@ class LossPredictionMLP(TorchClassifierBase):
         ndarray of shape (n_samples,)
             Larger = the model expects to be more wrong there.
         """
-        X = check_X_fitted(self, X)
+        X = check_fitted_features(self, X)
         if self._single_class():
             return np.zeros(len(X))
         net = self.net_.eval()

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import copy
+from typing import ClassVar
 
 import torch
 from torch import nn
 
+from .._validation import Options
 from ._nets import ModuleAdapter
 from ._params import LOSS_DEFAULTS, TRAINING_DEFAULTS, estimator_params
 from ._torch_base import TorchClassifierBase
 from ._torch_utils import has_dropout
 
 __all__ = ["TorchClassifier"]
+
+
+def _module_spec(value, name: str) -> None:
+    """A torch.nn.Module."""
+    if not isinstance(value, nn.Module):
+        raise TypeError(
+            f"{name} must be a torch.nn.Module mapping (n, n_features) floats to logits; got "
+            f"{type(value).__name__}"
+        )
 
 
 @estimator_params(
@@ -47,6 +58,8 @@ class TorchClassifier(TorchClassifierBase):
     ----------
     module : torch.nn.Module
     """
+
+    _param_specs: ClassVar[dict] = {"module": [Options(None), _module_spec]}
 
     def _build_net(self, n_features, n_outputs):
         return ModuleAdapter(copy.deepcopy(self.module))

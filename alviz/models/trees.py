@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
+from typing import ClassVar
+
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier
 
-from .._validation import check_random_state
+from .._validation import Interval, Options, check_random_state
 from ._base import UncertainClassifier
 
 __all__ = ["ForestClassifier"]
@@ -35,6 +38,16 @@ class ForestClassifier(UncertainClassifier):
     ``n_draws`` exceeds ``n_estimators`` every tree is used and the rest repeat.
     """
 
+    _param_specs: ClassVar[dict] = {
+        "n_estimators": Interval(numbers.Integral, 1),
+        "max_depth": [Options(None), Interval(numbers.Integral, 1)],
+        "min_samples_leaf": [
+            Interval(numbers.Integral, 1),
+            Interval(numbers.Real, 0, 1, closed="neither"),
+        ],
+        "n_jobs": [Options(None), Interval(numbers.Integral)],
+    }
+
     def __init__(
         self,
         n_estimators: int = 100,
@@ -48,6 +61,7 @@ class ForestClassifier(UncertainClassifier):
         self.min_samples_leaf = min_samples_leaf
         self.seed = seed
         self.n_jobs = n_jobs
+        self._validate_params()
 
     def _fit(self, X, y, classes):
         self.forest_ = RandomForestClassifier(
