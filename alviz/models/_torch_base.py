@@ -30,7 +30,7 @@ from ..losses import (
     uncertainty_weighted_loss,
 )
 from ._base import UncertainClassifier, UncertainRegressor
-from ._nets import MLPNet
+from ._nets import MLPNet, RandomPriorNet
 from ._optim import Adam
 from ._torch_utils import (
     consistent_dropout,
@@ -62,6 +62,7 @@ class TorchMixin:
     _full_batch_max = 4096  # "auto" batch: the whole set up to this many rows
     _minibatch = 256
     _global_scaling = False  # images: one mean and scale for all pixels
+    _n_prior_outputs = None  # outputs a random prior (``prior_scale``) is added to; None: all
 
     #: Checked when the model is built (see alviz.models.ValidatedEstimator).
     _param_specs: ClassVar[dict] = {
@@ -77,12 +78,19 @@ class TorchMixin:
         "hidden": Sizes(),
         "n_members": Interval(numbers.Integral, 1),
         "dropout": Interval(numbers.Real, 0, 1, closed="left"),
+        "prior_scale": Interval(numbers.Real, 0),
     }
 
     # ------------------------------------------------------------- set-up
     def _build_net(self, n_features: int, n_outputs: int):
         n_members = getattr(self, "n_members", 1)
-        return MLPNet(n_features, n_outputs, self.hidden, self.dropout, int(n_members))
+        net = MLPNet(n_features, n_outputs, self.hidden, self.dropout, int(n_members))
+        prior_scale = getattr(self, "prior_scale", 0.0)
+        if prior_scale == 0:
+            return net
+        # Built after the trainable net, from the same seeded stream: its own random weights.
+        prior = MLPNet(n_features, n_outputs, self.hidden, 0.0, int(n_members))
+        return RandomPriorNet(net, prior, prior_scale, self._n_prior_outputs)
 
     def _batch_rows(self, n: int) -> int:
         if self.batch_size == "auto":
@@ -364,6 +372,7 @@ class TorchRegressorBase(TorchMixin, UncertainRegressor):
     """
 
     _LOG_VAR_RANGE = (-12.0, 12.0)
+    _n_prior_outputs = 1  # a random prior on the mean only, not on the noise
     _param_specs: ClassVar[dict] = {
         "loss": Options("gaussian_nll", "beta_nll"),
         "beta": Interval(numbers.Real, 0, 1),
