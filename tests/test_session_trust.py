@@ -5,6 +5,7 @@ import importlib
 import json
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,9 @@ from numpy.lib import format as npformat
 
 import alviz as al
 from alviz import _session_io
+from alviz._untrusted import ESTIMATORS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _members(path):
@@ -54,6 +58,24 @@ def test_allow_listed_estimators_are_rebuilt_from_their_params(saved):
     t = al.Session.load(saved)
     assert type(t.model.estimator).__name__ == "LogisticRegression"
     assert t.model.estimator.C == 2.0
+
+
+@pytest.mark.parametrize("public", sorted(ESTIMATORS))
+def test_every_allow_listed_classifier_survives_a_file(tmp_path, moons, public):
+    module, name = ESTIMATORS[public]
+    cls = getattr(importlib.import_module(module), name)
+    est = cls(probability=True) if name == "SVC" else cls()
+    path = tmp_path / "m.alviz"
+    al.Session(moons, model=est, seed=0).save(path)
+    rebuilt = al.Session.load(path).model
+    rebuilt = getattr(rebuilt, "estimator", rebuilt)
+    plain = json.loads(json.dumps(est.get_params(), default=str))  # tuples come back as lists
+    assert type(rebuilt) is cls and json.loads(json.dumps(rebuilt.get_params())) == plain
+
+
+def test_the_readme_counts_the_allow_list():
+    assert len(ESTIMATORS) == 15
+    assert "15 allow-listed scikit-learn classifiers" in (ROOT / "README.md").read_text()
 
 
 @pytest.mark.parametrize(
