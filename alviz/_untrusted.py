@@ -168,7 +168,14 @@ DATASET_KNOBS = {
     "height": _real(-1e3, 1e3),
     "turns": _real(0.0, 100.0),
     "embedding": lambda v, w: check_choice(v, w, ("pca", "tsne")),
+    # The worlds missed_cluster and repeated_noise (issue 11).
+    "share": _real(0.0, 1.0),
+    "spread": _real(0.0, 100.0),
+    "n_copies": lambda v, w: check_int(v, w, 1, 100),
+    "copy_noise": _real(0.0, 10.0),
 }
+#: Loader knobs that read, write or download: never from a file or a code.
+IO_KNOBS = ("path", "download")
 
 
 def dataset_knobs(name: str) -> list[str]:

@@ -1010,7 +1010,7 @@ class Session:
         }
 
     @classmethod
-    def from_state(cls, state: dict, dataset: Dataset | None = None, model=None) -> Session:
+    def from_state(cls, state: dict, *, dataset: Dataset | None = None, model=None) -> Session:
         """Rebuild a Session from :meth:`state`; every entry is checked before it is used.
 
         Parameters
@@ -1207,7 +1207,7 @@ class Session:
             )
 
     @classmethod
-    def load(cls, path, dataset: Dataset | None = None, model=None) -> Session:
+    def load(cls, path, *, dataset: Dataset | None = None, model=None) -> Session:
         """Read a session written by :meth:`save`.
 
         Parameters

@@ -48,17 +48,6 @@ def test_skip_is_undoable_saved_and_checked(moons, tmp_path):
     assert s.undo() and s.skipped.tolist() == []
 
 
-TEXTS = [f"{w} {n}" for w in ("good", "great", "fine", "bad", "awful", "dull")
-         for n in ("film", "plot", "cast")]  # fmt: skip
-
-
-@pytest.fixture
-def texts():
-    labels = [None] * len(TEXTS)
-    labels[0], labels[9] = "pos", "neg"
-    return al.datasets.from_texts(TEXTS, labels=labels, classes=["neg", "pos"], test_size=0)
-
-
 def test_labeler_skips_are_saved_and_stay_skipped_on_resume(texts, tmp_path):
     path = tmp_path / "run.alviz"
     c = al.widgets.LabelerController(texts, session_file=path, batch_size=2, seed=0)
@@ -68,7 +57,7 @@ def test_labeler_skips_are_saved_and_stay_skipped_on_resume(texts, tmp_path):
     c.session.autosave = None  # as if that kernel had stopped
     again = al.widgets.LabelerController(texts, session_file=path, batch_size=20)
     assert gone in again.skipped and gone not in again.queue
-    assert len(again.queue) == len(TEXTS) - 3  # every other unlabelled item
+    assert len(again.queue) == texts.n_samples - 3  # every other unlabelled item
 
 
 def test_labeler_resume_says_what_differs(texts, tmp_path):
@@ -76,7 +65,8 @@ def test_labeler_resume_says_what_differs(texts, tmp_path):
     c = al.widgets.LabelerController(texts, session_file=path, batch_size=2, seed=0)
     c.label(1)
     c.session.autosave = None
-    other = al.datasets.from_texts(TEXTS[::-1], labels=[None] * 17 + ["pos"], test_size=0,
+    reviews = list(texts.raw)[::-1]
+    other = al.datasets.from_texts(reviews, labels=[None] * 16 + ["pos", "neg"], test_size=0,
                                    classes=["neg", "pos"])  # fmt: skip
     with pytest.raises(ValueError, match=r"run\.alviz.*differs"):
         al.widgets.LabelerController(other, session_file=path)

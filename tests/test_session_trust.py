@@ -208,6 +208,18 @@ def test_a_file_cannot_make_a_loader_read_write_or_download(saved, tmp_path, mon
     assert not target.exists() and str(saved) in str(err.value)
 
 
+def test_every_dataset_knob_is_on_the_allow_list_or_does_io():
+    """A new loader knob must be given bounds here before files and codes may set it."""
+    import inspect
+
+    from alviz._untrusted import DATASET_KNOBS, IO_KNOBS
+    from alviz.datasets._registry import _lookup
+
+    for name in al.datasets.names():
+        knobs = set(inspect.signature(_lookup(name)[0]).parameters)
+        assert knobs - set(DATASET_KNOBS) <= set(IO_KNOBS), name
+
+
 def test_a_file_cannot_ask_a_generator_for_millions_of_rows(saved):
     _edit_state(saved, lambda s: s["dataset"]["registry"].update(params={"n_samples": 20_000_000}))
     with pytest.raises(ValueError, match=r"n_samples.*\[1, 50000\]"):

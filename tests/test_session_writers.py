@@ -13,23 +13,13 @@ import alviz as al
 from alviz import _filelock
 from alviz._warnings import AlvizWarning
 
-TEXTS = [f"{w} {n}" for w in ("good", "great", "fine", "bad", "awful", "dull")
-         for n in ("film", "plot", "cast")]  # fmt: skip
-
-
-@pytest.fixture
-def texts():
-    labels = [None] * len(TEXTS)
-    labels[0], labels[9] = "pos", "neg"
-    return al.datasets.from_texts(TEXTS, labels=labels, classes=["neg", "pos"], test_size=0)
-
 
 def test_two_labelers_on_one_file_lose_no_label(texts, tmp_path):
     """The issue's minimal case: two writers, four labels; the last writer kept only two."""
     path = tmp_path / "run.alviz"
     first = al.widgets.LabelerController(texts, session_file=path, batch_size=2, seed=0)
     second = al.widgets.LabelerController(texts, session_file=path, batch_size=2)  # re-run cell
-    free = [i for i in range(len(TEXTS)) if i not in (0, 9)][:4]
+    free = [i for i in range(texts.n_samples) if i not in (0, 9)][:4]
     with pytest.warns(AlvizWarning, match="changed by another writer"):
         first.label(1, index=free[0])
         second.label(0, index=free[1])
