@@ -1036,6 +1036,7 @@ class Session:
             of another generator, a model or knob not on the allow-list.
         """
         version = _session_state.check_version(state)
+        rebuilt = dataset is None
         ds = cls._state_dataset(state, dataset, version)
         cfg = _session_state.check_config(
             state.get("config"), ds.n_samples, ds.task, model_given=model is not None
@@ -1073,6 +1074,8 @@ class Session:
         s.history = [Round(**r) for r in done["rounds"]]
         s.stop_reason = done["stop_reason"]
         s._fitted_on, s.model_ = None, None
+        if rebuilt and state["dataset"].get("registry") is not None and version >= 2:
+            s._reproducible = (state["dataset"]["fingerprint"], True)  # just rebuilt from it
         return s
 
     @staticmethod
