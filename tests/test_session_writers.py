@@ -29,6 +29,8 @@ def test_two_labelers_on_one_file_lose_no_label(texts, tmp_path):
     saved = al.Session.load(path)
     got = dict(zip(saved.labeled_indices.tolist(), saved.labels.tolist(), strict=True))
     assert {i: got.get(i) for i in free} == {free[0]: 1, free[1]: 0, free[2]: 1, free[3]: 0}
+    # The last writer merged the other's labels: it no longer shows an item labelled there.
+    assert not set(second.queue) & set(got)
     # Undo takes back this writer's own label, never the one merged from the other.
     second.undo()
     kept = set(al.Session.load(path).labeled_indices.tolist())

@@ -131,6 +131,13 @@ class LabelerController(Controller):
         if index in self.queue:
             self.queue.remove(index)
         self._say_if_unsaved()
+        self._next()
+
+    def _next(self) -> None:
+        """Drop shown items that are done; ask for a new batch once the shown one is used up."""
+        # Another Labeler on the same file may have labelled a shown item (merged on save).
+        done = set(self.session.labeled_indices.tolist()) | self.skipped
+        self.queue = [i for i in self.queue if i not in done]
         if not self.queue:
             self._refill()
 
@@ -150,8 +157,7 @@ class LabelerController(Controller):
         self.session.skip(index)
         self.queue.remove(index)
         self._say_if_unsaved()
-        if not self.queue:
-            self._refill()
+        self._next()
 
     @guarded
     def undo(self):
