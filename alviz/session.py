@@ -3,9 +3,13 @@
 A Session holds a dataset, the labels given so far (which may differ from
 the ground truth), a model, a strategy and an oracle. ``step()`` fits the
 model, scores the pool, selects a batch, asks the oracle and records a
-:class:`Round`. Every action (a step, a label) can be undone, back to the
-start; a session saves to one file and loads back, and with ``autosave`` no
-label a person gave is ever lost.
+:class:`Round`; ``query()`` makes the same choice without asking, for a
+person who labels with ``label()`` or sets rows aside with ``skip()``.
+Every action (a step, a label, a skip) can be undone, back to the start.
+``state()`` is everything the Session knows as plain data and
+``from_state()`` rebuilds it after checking every entry; a session saves to
+one file (a codec of that state, :mod:`alviz._session_io`) and loads back,
+and with ``autosave`` no label a person gave is ever lost.
 """
 
 from __future__ import annotations
