@@ -295,6 +295,9 @@ def _bad(path, why: str) -> ValueError:
     return ValueError(f"{path} is not a readable alviz session file: {why}.")
 
 
+#: What reading a damaged or crafted member raises (encrypted: RuntimeError; an unknown
+#: compression method: NotImplementedError).
+_CORRUPT = (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError, NotImplementedError)
 _HEADERS = {(1, 0): npformat.read_array_header_1_0, (2, 0): npformat.read_array_header_2_0}
 
 
@@ -345,7 +348,7 @@ def _read_npz(data: bytes, name: str, budget: _Budget, path: Path) -> dict:
                     )
                 with zf.open(info) as fh:
                     out[key] = npformat.read_array(fh, allow_pickle=False)
-            except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            except _CORRUPT as exc:
                 raise _bad(path, f"array {info.filename!r} in {name} is corrupt ({exc})") from exc
     return out
 
@@ -387,7 +390,7 @@ def read(path: Path) -> tuple[dict, dict | None, object, tuple]:
                     budget.take(names[n].file_size, n)
                     try:
                         members[n] = zf.read(n)  # zipfile reads at most the declared size
-                    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                    except _CORRUPT as exc:
                         raise _bad(path, f"{n} is corrupt ({exc})") from exc
     try:
         doc = json.loads(members["session.json"])
@@ -416,7 +419,7 @@ def read(path: Path) -> tuple[dict, dict | None, object, tuple]:
             state, entry = _join_arrays(doc["state"], arrays), doc.get("dataset")
         if not isinstance(state, dict):
             raise TypeError("the state is not a dict")
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _bad(path, f"an expected entry is missing or malformed ({exc!r})") from exc
     if data is not None and not isinstance(entry, dict):
         raise _bad(path, "dataset.npz has no description in session.json")

@@ -113,7 +113,7 @@ def check_rng_state(obj, where: str, bit_generator) -> dict:
     probe = type(bit_generator)()
     try:
         probe.state = obj
-    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+    except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:
         raise _fail(where, f"is not a valid {name} state ({exc}).") from None
     return probe.state
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.lib import format as npformat
 
 import alviz as al
@@ -394,3 +396,42 @@ def test_leftover_temp_files_of_a_killed_save_are_cleaned_up(tmp_path, moons):
     al.Session(moons, seed=0).save(path)
     assert not leftover.exists() and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.alviz.abc.tmp", "run.alviz"]
+
+
+def _paths(obj, prefix=()):
+    """Every path to a leaf or a container inside a state."""
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, (*prefix, i))
+
+
+JUNK = [None, -1, 10**30, 1e300, float("nan"), True, "x", [], [-1], {}, {"a": 1}, np.array([-5])]
+
+
+@given(st.data())
+@settings(max_examples=150, deadline=None)
+def test_any_damaged_entry_is_a_clear_error(data):
+    """Replace any one entry of a valid state by junk: from_state raises ValueError/TypeError
+    (or still works), never anything else."""
+    import copy
+
+    ds = al.datasets.load("moons", n_samples=60, seed=0)
+    s = al.Session(ds, oracle="human", initial=6, seed=0)
+    s.step()
+    s.skip(int(s.pool_indices[-1]))
+    state = s.state()
+    paths = [p for p in _paths(state) if p]
+    path = data.draw(st.sampled_from(paths))
+    bad = copy.deepcopy(state)
+    target = bad
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(st.sampled_from(JUNK))
+    try:
+        al.Session.from_state(bad)
+    except (ValueError, TypeError):
+        pass
