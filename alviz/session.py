@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from . import _filelock, _session_io, _session_state, acquisition, models
-from ._untrusted import check_dataset_ref, estimator_name, make_estimator
+from ._untrusted import check_dataset_ref, check_params, estimator_name, make_estimator
 from ._validation import check_random_state
 from ._warnings import AlvizWarning
 from .acquisition import Context
@@ -929,8 +929,10 @@ class Session:
         est = getattr(spec, "estimator", spec) if type(spec).__name__ == "BootstrapModel" else spec
         cls = type(est)
         try:
-            params = est.get_params(deep=False)
-        except AttributeError:
+            # Objects among the parameters (a kernel, a sub-estimator) cannot be saved as data:
+            # such a model is then passed again on load (model=).
+            params = check_params(est.get_params(deep=False), "params")
+        except (AttributeError, TypeError, ValueError):
             params = None
         return {
             "class": estimator_name(est) or f"{cls.__module__}.{cls.__qualname__}",
@@ -1128,8 +1130,8 @@ class Session:
                 raise FileExistsError(
                     f"autosave file {new} already exists and this Session did not load it: "
                     f"saving would overwrite its labels. Resume it with "
-                    f"al.Session.load({str(new)!r}) (or Labeler(session_file=...)), or choose "
-                    f"another file."
+                    f"al.Session.load({str(new)!r}) (or Labeler(session_file=...)), choose "
+                    f"another file, or delete this one to start over."
                 )
             _filelock.acquire(new)  # another process writing it is refused here
         if self._unlock is not None:

@@ -144,6 +144,19 @@ def test_other_estimators_need_model_in_code(tmp_path, moons):
     assert type(t.model.estimator).__name__ == "SGDClassifier"
 
 
+def test_an_estimator_with_object_params_is_saved_and_passed_again(tmp_path, moons):
+    from sklearn.gaussian_process import GaussianProcessClassifier
+    from sklearn.gaussian_process.kernels import RBF
+
+    path = tmp_path / "gp.alviz"
+    s = al.Session(moons, model=GaussianProcessClassifier(kernel=RBF(2.0)), seed=0)
+    s.save(path)
+    with pytest.raises(ValueError, match=r"parameters of sklearn\.gaussian_process"):
+        al.Session.load(path)
+    t = al.Session.load(path, model=GaussianProcessClassifier(kernel=RBF(2.0)))
+    np.testing.assert_array_equal(t.labeled_indices, s.labeled_indices)
+
+
 def test_a_version_1_file_is_read_and_cannot_name_code_either(saved, tmp_path):
     """Files written before the state API (format version 1) load, with the same checks."""
     state, *_ = _session_io.read(saved)
