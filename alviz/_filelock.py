@@ -3,8 +3,9 @@
 ``.<name>.lock`` holds the writer's PID and host. Where ``fcntl`` exists
 (Linux, macOS) the lock is an ``flock`` on that file: the kernel drops it
 when the process dies, so a killed kernel never leaves a lock behind.
-Elsewhere the lock file is created with ``O_EXCL`` and a lock whose PID is
-no longer running on this host is stale and taken over.
+Elsewhere the lock file is created with ``O_EXCL``; on POSIX a lock whose
+PID no longer runs on this host is stale and taken over (on Windows the
+message says to delete it).
 
 Locks are counted per process: two Sessions (or a re-run notebook cell) in
 one kernel share the lock, and their writes are merged by the Session;
@@ -63,6 +64,8 @@ def _alive(stamp: str) -> bool:
     parts = stamp.split()
     if len(parts) < 4 or parts[0] != "pid" or parts[3] != socket.gethostname():
         return True  # another host, or unreadable: do not guess that it is stale
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would end the process there
+        return True
     try:
         os.kill(int(parts[1]), 0)
     except ProcessLookupError:
