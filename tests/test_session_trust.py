@@ -305,6 +305,12 @@ def test_a_small_file_inflating_to_hundreds_of_megabytes_is_refused(saved):
     assert peak < 20 * 2**20
 
 
+def test_the_budget_is_32_times_the_file_size_within_64_mib_and_4_gib(tmp_path):
+    mib = 2**20
+    for size, budget in [(1000, 64 * mib), (10 * mib, 320 * mib), (2**30, 4 * 2**30)]:
+        assert _session_io._Budget(tmp_path, size).left == budget
+
+
 def test_an_archive_with_many_members_is_refused(saved):
     members = _members(saved)
     members.update({f"extra{i}.bin": b"x" for i in range(10)})
