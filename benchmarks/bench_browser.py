@@ -174,7 +174,9 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
     rng = np.random.default_rng(0)
     click_ms, step_ms, click_bytes, step_bytes = [], [], [], []
     for k in range(clicks + 1):  # one warm-up click
-        n_pool = page.evaluate(f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length")
+        n_pool = page.evaluate(
+            f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length"
+        )
         x, y, _ = page.evaluate(POINT_JS, [TRACE["pool"], int(rng.integers(n_pool))])
         before = status_text(page)
         frames.reset()
@@ -250,7 +252,9 @@ def main(argv=None) -> None:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
             for n in args.sizes:
                 for model in args.models:
-                    clicks = args.clicks if n < 50000 or model == "logreg" else max(3, args.clicks // 3)
+                    clicks = (
+                        args.clicks if n < 50000 or model == "logreg" else max(3, args.clicks // 3)
+                    )
                     r = bench(lab, browser, n, model, clicks, args.steps)
                     print(json.dumps(r), flush=True)
                     rows.append(r)

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._grid import grid_view
-from ._points import labeled_trace, pool_trace
+from ._points import labeled_trace, pool_trace, sample_note
 from ._spec import FigureSpec
 from ._style import QUERY_COLOR, SCORE_SCALE, base_layout, f32, heat, i32
 
@@ -102,8 +102,7 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
             session,
             color=f32(pool_scores),
             size=7,
-            text=[f"{v:.3g}" for v in pool_scores],
-            hovertemplate="point %{customdata}: score %{text}<extra></extra>",
+            hovertemplate="point %{customdata}: score %{marker.color:.3g}<extra></extra>",
             # plotly.js draws a colour-scaled marker's legend swatch from its first number
             # and warns "Invalid color specifier" on every redraw; the colour bar says it all.
             showlegend=False,
@@ -123,8 +122,9 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
     traces[1]["marker"].update(coloraxis="coloraxis", line=dict(width=0.8, color="#ffffff"))
     s = session.strategy
     title = f"Acquisition scores of {s.name} ({s.family}) · higher = asked sooner"
-    if why:
-        title += f"<br><sup>{why}</sup>"
+    note = "; ".join(t for t in (why, sample_note(session)) if t)
+    if note:
+        title += f"<br><sup>{note}</sup>"
     layout = base_layout(title)
     layout.update(
         coloraxis=dict(

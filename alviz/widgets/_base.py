@@ -6,7 +6,6 @@ import functools
 import logging
 import time
 import traceback
-
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +64,7 @@ def _quiet_bundle():
 
 
 def _no_echo():
-    """plotly's js2py message traits, not echoed back to the browser by ipywidgets 8."""
+    """Plotly's js2py message traits, not echoed back to the browser by ipywidgets 8."""
     names = [n for n in go.FigureWidget.class_trait_names() if n.startswith("_js2py_")]
     return {
         n: traitlets.Dict(allow_none=True).tag(sync=True, echo_update=False, **custom_serializers)
@@ -147,6 +146,7 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
             target.add_traces(spec.traces)
             target.layout = spec.layout
             target.layout.update(spec.live)
+        _sync_unseen(target)
         target._alviz_spec = spec
         return True
     restyle: dict[str, list] = {}
@@ -161,8 +161,27 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
     relayout = {k: v for k, v in spec.live.items() if not _equal(old.live.get(k), v)}
     if restyle or relayout:
         target.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=None)
+        _sync_unseen(target)
     target._alviz_spec = spec
     return False
+
+
+def _sync_unseen(target) -> None:
+    """Send the whole figure as state while no view has drawn it yet.
+
+    plotly's front-end model applies ``plotly_update`` messages only once its
+    widget module has loaded; updates that arrive earlier (a notebook's next
+    cell stepping the run while the 5 MB module still loads) are lost, and
+    the view then draws the figure as first sent (seen in JupyterLab: status
+    at round 10, panels at round 0). The view draws from the synced state, so
+    keeping that state current until a view reports itself costs one full
+    message per update only then.
+    """
+    if target._view_count:
+        return
+    target._trait_values["_widget_data"] = target._data
+    target._trait_values["_widget_layout"] = target._layout
+    target.send_state(["_widget_data", "_widget_layout"])
 
 
 def guarded(method):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import acquisition, datasets, models, viz
+from .. import acquisition, models, viz
 from ..calibration import expected_calibration_error
 from ..viz.acquisition_map import ACQUISITION_TRACE
 from ..viz.boundary import TRACE
@@ -13,10 +13,10 @@ from ..viz.calibration import test_probs
 from ._base import guarded
 from ._board import Board, Cell
 from ._run import RunController
-from ._setup import resolve_dataset
+from ._setup import dataset_tasks, resolve_dataset
 from ._views import ControlsMixin, SyncMixin, message_html
 
-__all__ = ["EXPLORER_DATASETS", "PANELS", "Explorer", "ExplorerController"]
+__all__ = ["EXPLORER_DATASETS", "PANELS", "Explorer", "ExplorerController", "explorer_datasets"]
 
 #: Every live panel the Explorer can show, in display order.
 PANELS = ("boundary", "acquisition", "uncertainty", "calibration", "learning", "why")
@@ -30,11 +30,25 @@ LAYOUT = (
 WIDTH = 1150
 #: A click this close to a pending query (share of the plot's diagonal) labels that query.
 SNAP = 0.02
-#: Datasets offered in the Explorer's dataset menu (classification, drawable in 2-D).
+#: Datasets listed first in the Explorer's dataset menu (the 2-D worlds, then the real data);
+#: every other registered classification dataset follows (see :func:`explorer_datasets`).
 EXPLORER_DATASETS = (
     "moons", "circles", "xor", "blobs", "spirals", "imbalanced", "aleatoric", "epistemic",
     "aleatoric_epistemic", "outliers", "groups", "iris", "wine", "breast_cancer", "digits",
 )  # fmt: skip
+#: Label-choice value meaning "the true label" (a Dropdown shows ``None`` as a blank).
+TRUE_LABEL = -1
+
+
+def explorer_datasets() -> list[str]:
+    """Every registered classification dataset: the usual ones first, then the rest by name.
+
+    Includes datasets added with :func:`alviz.datasets.register`.
+    """
+    tasks = dataset_tasks()
+    ours = [n for n in EXPLORER_DATASETS if tasks.get(n) == "classification"]
+    rest = sorted(n for n, t in tasks.items() if t == "classification" and n not in ours)
+    return ours + rest
 
 
 class ExplorerController(RunController):
@@ -264,7 +278,7 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             controller = ExplorerController(dataset, **params)
         self.controller = c = controller
         s = c.session
-        names = [n for n in EXPLORER_DATASETS if n in datasets.names()]
+        names = explorer_datasets()
         if s.dataset.name not in names:
             names.insert(0, s.dataset.name)
         self.dataset = W.Dropdown(options=names, value=s.dataset.name, description="data")
@@ -286,7 +300,7 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             style={"button_width": "110px"},
         )
         self.label_choice = W.Dropdown(
-            options=self._label_options(), value=None, description="label as",
+            options=self._label_options(), value=TRUE_LABEL, description="label as",
             layout=W.Layout(width="220px"),
         )  # fmt: skip
         self.settings_code = W.Text(
@@ -297,11 +311,14 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
         self.status = W.HTML()
         self.message = W.HTML()
         self.link(self.dataset, self._on_dataset)
-        self.link(self.model, lambda v: c.set_model(v))
-        self.link(self.strategy, lambda v: c.set_strategy(v))
+        self.link(self.model, lambda v: self.busy_while(c.set_model, v))
+        self.link(self.strategy, lambda v: self.busy_while(c.set_strategy, v))
         self.link(self.batch_size, lambda v: c.set_batch_size(v))
         self.link(self.click_mode, lambda v: setattr(c, "click_mode", v))
-        self.link(self.label_choice, lambda v: setattr(c, "label_choice", v))
+        self.link(
+            self.label_choice,
+            lambda v: setattr(c, "label_choice", None if v in (None, TRUE_LABEL) else int(v)),
+        )
         self.link(self.settings_code, lambda v: c.restore(v) if v.strip() else None)
         self._wire_clicks()
         c.observe(lambda _: self._show())
@@ -320,19 +337,22 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
 
     def _label_options(self):
         ds = self.controller.session.dataset
-        return [("true label", None)] + [(str(n), k) for k, n in enumerate(ds.classes)]
+        return [("true label", TRUE_LABEL)] + [(str(n), k) for k, n in enumerate(ds.classes)]
 
     def _wire_clicks(self):
         c = self.controller
         if "boundary" in c.panels:
             for key in ("pool", "labeled", "queried"):
-                c.board.on_click("boundary", TRACE[key], c.on_point_click)
+                c.board.on_click("boundary", TRACE[key], self._clicked)
         if "acquisition" in c.panels:
             for key in ("pool", "labeled", "next"):
-                c.board.on_click("acquisition", ACQUISITION_TRACE[key], c.on_point_click)
+                c.board.on_click("acquisition", ACQUISITION_TRACE[key], self._clicked)
 
     def _on_dataset(self, name):
-        self.controller.set_dataset(name)
+        self.busy_while(self.controller.set_dataset, name)
+
+    def _clicked(self, index: int) -> None:
+        self.busy_while(self.controller.on_point_click, index)
 
     def _show(self):
         c = self.controller
@@ -348,8 +368,8 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             options = self._label_options()
             if [o[0] for o in self.label_choice.options] != [o[0] for o in options]:
                 self.label_choice.options = options
-                self.label_choice.value = None
                 c.label_choice = None
+            self.label_choice.value = TRUE_LABEL if c.label_choice is None else c.label_choice
         self.status.value = f"<b>{c.status}</b>"
         self.message.value = message_html(c.message)
         self.settings_code.placeholder = c.export_settings() if _shareable(c) else ""

@@ -5,18 +5,25 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import acquisition, datasets, models, viz
+from .. import acquisition, models, viz
 from ..viz.regression import REGRESSION_TRACE
 from ._base import guarded
 from ._board import Board, Cell
 from ._run import RunController
-from ._setup import resolve_dataset
+from ._setup import dataset_tasks, resolve_dataset
 from ._views import ControlsMixin, SyncMixin, message_html
 
-__all__ = ["REGRESSION_DATASETS", "RegressionExplorer", "RegressionExplorerController"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "REGRESSION_DATASETS",
+    "RegressionExplorer",
+    "RegressionExplorerController",
+]
 
 #: 1-D regression worlds offered in the dataset menu.
 REGRESSION_DATASETS = ("hetero_sine", "step")
+#: The model a RegressionExplorer starts with: one that shows both bands (one line to change).
+DEFAULT_MODEL = "gp_regressor"
 WIDTH = 1150
 
 
@@ -42,6 +49,7 @@ class RegressionExplorerController(RunController):
     widget_name = "regression"
 
     def __init__(self, dataset="hetero_sine", baseline: bool = True, **session_params):
+        session_params.setdefault("model", DEFAULT_MODEL)
         super().__init__(dataset, baseline=baseline, **session_params)
         ds = self.session.dataset
         if ds.task != "regression" or ds.n_features != 1:
@@ -76,11 +84,12 @@ class RegressionExplorerController(RunController):
     def status(self) -> str:
         """Round, labels, pool and the last test RMSE."""
         s = self.session
-        m = s.history[-1].metrics if s.history else {}
+        # The model shown now (after a model switch the last round's record is the old one's).
+        m = s.evaluate() if s.fit() is not None else {}
         rmse = f"{m['rmse']:.3f}" if "rmse" in m else "–"
         return (
             f"round {len(s.history)} · {len(s.labeled_indices)} labels · pool {s.pool_size()} · "
-            f"test RMSE {rmse} (last round)"
+            f"test RMSE {rmse} ({s.model_label})"
         )
 
     @guarded
@@ -117,7 +126,9 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
             controller = RegressionExplorerController(dataset, **params)
         self.controller = c = controller
         s = c.session
-        names = [n for n in REGRESSION_DATASETS if n in datasets.names()]
+        tasks = dataset_tasks()
+        # The 1-D worlds (other regression data has more features than the bands can draw).
+        names = [n for n in REGRESSION_DATASETS if tasks.get(n) == "regression"]
         if s.dataset.name not in names:
             names.insert(0, s.dataset.name)
         self.dataset = W.Dropdown(options=names, value=s.dataset.name, description="data")
@@ -133,10 +144,10 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
         )  # fmt: skip
         self.build_buttons()
         self.status, self.message = W.HTML(), W.HTML()
-        self.link(self.dataset, lambda v: c.set_dataset(v))
-        self.link(self.model, lambda v: c.set_model(v))
-        self.link(self.strategy, lambda v: c.set_strategy(v))
-        c.board.on_click("bands", REGRESSION_TRACE["pool"], c.on_point_click)
+        self.link(self.dataset, lambda v: self.busy_while(c.set_dataset, v))
+        self.link(self.model, lambda v: self.busy_while(c.set_model, v))
+        self.link(self.strategy, lambda v: self.busy_while(c.set_strategy, v))
+        c.board.on_click("bands", REGRESSION_TRACE["pool"], self._clicked)
         c.observe(lambda _: self._show())
         self._show()
         super().__init__(
@@ -148,6 +159,9 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
                 c.figure,
             ]
         )
+
+    def _clicked(self, index: int) -> None:
+        self.busy_while(self.controller.on_point_click, index)
 
     def _show(self):
         c = self.controller
