@@ -7,7 +7,7 @@ import ipywidgets as W
 from .. import viz
 from ..session import Session
 from ._base import Controller, Stepper, guarded
-from ._board import Board, Cell
+from ._board import Board, arrange, board_size
 from ._settings import decode_settings
 from ._setup import SESSION_KEYS, dataset_settings, resolve_dataset, session_settings
 from ._views import ControlsMixin, message_html
@@ -15,7 +15,7 @@ from ._views import ControlsMixin, message_html
 __all__ = ["Compare", "CompareController"]
 
 MAPS = {"boundary": viz.decision_boundary_spec, "acquisition": viz.acquisition_map_spec}
-WIDTH, MAP_HEIGHT, CURVE_HEIGHT = 1150, 420, 400
+MAP_HEIGHT, CURVE_HEIGHT = 420, 400
 
 
 class CompareController(Stepper, Controller):
@@ -30,6 +30,8 @@ class CompareController(Stepper, Controller):
         Grid points per axis of the maps.
     map : {"boundary", "acquisition"}
         What each strategy's panel shows.
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        Board size (see :class:`ExplorerController`).
     **session_params
         Passed to every :class:`alviz.Session` (model, batch_size, initial, seed, ...).
 
@@ -49,9 +51,11 @@ class CompareController(Stepper, Controller):
         strategies=("random", "entropy", "bald"),
         resolution: int = 60,
         map: str = "boundary",
+        size="notebook",
         **session_params,
     ):
         super().__init__()
+        board_size(size)  # a bad size fails before any work
         strategies = list(strategies)
         if not 2 <= len(strategies) <= 4 or len(set(strategies)) != len(strategies):
             raise ValueError(
@@ -64,10 +68,10 @@ class CompareController(Stepper, Controller):
         ds = resolve_dataset(dataset)
         self.sessions = [Session(ds, strategy=s, **session_params) for s in strategies]
         self.resolution, self.map = resolution, map
-        width = WIDTH // len(strategies)
-        cells = {f"map{i}": Cell(i * width, 0, width, MAP_HEIGHT) for i in range(len(strategies))}
-        cells["learning"] = Cell(0, MAP_HEIGHT, WIDTH, CURVE_HEIGHT)
-        self.board = Board(cells, WIDTH, MAP_HEIGHT + CURVE_HEIGHT)
+        self.size = list(size) if isinstance(size, tuple | list) else size
+        maps = tuple(f"map{i}" for i in range(len(strategies)))
+        rows = ((maps, (1,) * len(maps), MAP_HEIGHT), (("learning",), (1,), CURVE_HEIGHT))
+        self.board = Board(*arrange(rows, {*maps, "learning"}, size))
         self.redraw()
 
     @property
@@ -159,6 +163,7 @@ class CompareController(Stepper, Controller):
             "session": shared,
             "resolution": self.resolution,
             "map": self.map,
+            "size": self.size,
         }
 
     def _apply_settings(self, settings: dict) -> None:
@@ -183,6 +188,7 @@ class CompareController(Stepper, Controller):
             strategies=list(st["strategies"]),
             resolution=int(st.get("resolution", 60)),
             map=st.get("map", "boundary"),
+            size=st.get("size", "notebook"),
         )
         return resolve_dataset(st["dataset"]), kwargs
 

@@ -11,12 +11,19 @@ from ..viz.acquisition_map import ACQUISITION_TRACE
 from ..viz.boundary import TRACE
 from ..viz.calibration import test_probs
 from ._base import guarded
-from ._board import Board, Cell
+from ._board import Board, arrange, board_size
 from ._run import RunController
 from ._setup import dataset_tasks, resolve_dataset
 from ._views import ControlsMixin, SyncMixin, message_html
 
-__all__ = ["EXPLORER_DATASETS", "PANELS", "Explorer", "ExplorerController", "explorer_datasets"]
+__all__ = [
+    "CONTROLS",
+    "EXPLORER_DATASETS",
+    "PANELS",
+    "Explorer",
+    "ExplorerController",
+    "explorer_datasets",
+]
 
 #: Every live panel the Explorer can show, in display order.
 PANELS = ("boundary", "acquisition", "uncertainty", "calibration", "learning", "why")
@@ -27,7 +34,8 @@ LAYOUT = (
     (("calibration", "learning"), (680, 470), 440),
     (("why",), (1150,), 380),
 )
-WIDTH = 1150
+#: The Explorer's control groups, in display order (``controls=`` picks some).
+CONTROLS = ("data", "model", "strategy", "batch", "buttons", "play", "click", "settings")
 #: A click this close to a pending query (share of the plot's diagonal) labels that query.
 SNAP = 0.02
 #: Datasets listed first in the Explorer's dataset menu (the 2-D worlds, then the real data);
@@ -64,6 +72,11 @@ class ExplorerController(RunController):
         Which live panels to keep up to date (a subset of :data:`PANELS`).
     baseline : bool
         Run a random-sampling twin (same model and seed) for the learning curve.
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        Board size: a named width (980, 1200, 1400 px), a width, or (width, height).
+        Below 760 px the panels stack one per row.
+    controls : tuple of str
+        Which control groups the widget shows (a subset of :data:`CONTROLS`).
     **session_params
         Passed to :class:`alviz.Session` (model, strategy, batch_size, initial,
         oracle, seed, ...).
@@ -88,10 +101,28 @@ class ExplorerController(RunController):
 
     widget_name = "explorer"
 
-    def __init__(self, dataset, resolution: int = 100, panels=PANELS, baseline=True, **params):
+    def __init__(
+        self,
+        dataset,
+        resolution: int = 100,
+        panels=PANELS,
+        baseline=True,
+        size="notebook",
+        controls=CONTROLS,
+        **params,
+    ):
+        if isinstance(panels, str) or isinstance(controls, str):
+            raise TypeError(
+                "panels and controls must be sequences of names, e.g. panels=('boundary',); "
+                f"got panels={panels!r}, controls={controls!r}."
+            )
         unknown = set(panels) - set(PANELS)
         if unknown:
             raise ValueError(f"unknown panel(s) {sorted(unknown)}; choose from {list(PANELS)}.")
+        unknown = set(controls) - set(CONTROLS)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; choose from {list(CONTROLS)}.")
+        board_size(size)  # a bad size fails before any work
         super().__init__(dataset, baseline=baseline, **params)
         if self.session.task != "classification":
             raise ValueError(
@@ -102,7 +133,9 @@ class ExplorerController(RunController):
         self.panels = tuple(p for p in PANELS if p in panels)
         self.click_mode = "label"
         self.label_choice = None
-        self.board = Board(_cells(self.panels), WIDTH, _height(self.panels))
+        self.size = list(size) if isinstance(size, tuple | list) else size
+        self.controls = tuple(c for c in CONTROLS if c in controls)
+        self.board = Board(*arrange(LAYOUT, self.panels, size))
         self.redraw()
 
     # ------------------------------------------------------------------ views
@@ -234,7 +267,13 @@ class ExplorerController(RunController):
     # ------------------------------------------------------------------ settings
     def settings(self) -> dict:
         """Dataset, Session parameters, resolution, panels and Play speed as plain values."""
-        return {**super().settings(), "resolution": self.resolution, "panels": list(self.panels)}
+        return {
+            **super().settings(),
+            "resolution": self.resolution,
+            "panels": list(self.panels),
+            "controls": list(self.controls),
+            "size": self.size,
+        }
 
     def _apply_settings(self, settings: dict) -> None:
         super()._apply_settings(settings)
@@ -248,6 +287,8 @@ class ExplorerController(RunController):
             resolve_dataset(st["dataset"]),
             resolution=int(st.get("resolution", 100)),
             panels=tuple(st.get("panels", PANELS)),
+            controls=tuple(st.get("controls", CONTROLS)),
+            size=st.get("size", "notebook"),
             **kwargs,
         )
         ctl.speed = float(st.get("speed", ctl.speed))
@@ -323,15 +364,26 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
         self._wire_clicks()
         c.observe(lambda _: self._show())
         self._show()
+        shown = set(c.controls)
+        groups = {
+            "data": self.dataset, "model": self.model, "strategy": self.strategy,
+            "batch": self.batch_size, "play": self.play_box,
+        }  # fmt: skip
+        rows = [
+            [groups[k] for k in ("data", "model", "strategy", "batch") if k in shown],
+            ([*self.buttons] if "buttons" in shown else [])
+            + ([self.play_box] if "play" in shown else [self.busy]),
+            [self.click_mode, self.label_choice] if "click" in shown else [],
+        ]
+        # Room beside the settings code for more links (e.g. an app link).
+        self.links = W.HBox([self.settings_code] if "settings" in shown else [])
         super().__init__(
             [
-                W.HBox([self.dataset, self.model, self.strategy, self.batch_size]),
-                W.HBox([*self.buttons, self.play_box]),
-                W.HBox([self.click_mode, self.label_choice]),
+                *[W.HBox(r, layout=W.Layout(flex_flow="row wrap")) for r in rows if r],
                 self.status,
                 self.message,
                 c.figure,
-                self.settings_code,
+                self.links,
             ]
         )
 
@@ -379,24 +431,6 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
     def from_settings(cls, code: str, **overrides) -> Explorer:
         """An Explorer set up from a string made by ``controller.export_settings()``."""
         return cls(controller=ExplorerController.from_settings(code, **overrides))
-
-
-def _cells(panels) -> dict:
-    cells, top = {}, 0
-    for names, widths, height in LAYOUT:
-        if not any(n in panels for n in names):
-            continue
-        left = 0
-        for name, width in zip(names, widths, strict=True):
-            if name in panels:
-                cells[name] = Cell(left, top, width, height)
-            left += width
-        top += height
-    return cells
-
-
-def _height(panels) -> int:
-    return sum(h for names, _, h in LAYOUT if any(n in panels for n in names))
 
 
 def _with(options: list, value) -> list:

@@ -8,7 +8,7 @@ import numpy as np
 from .. import acquisition, models, viz
 from ..viz.regression import REGRESSION_TRACE
 from ._base import guarded
-from ._board import Board, Cell
+from ._board import Board, arrange, board_size
 from ._run import RunController
 from ._setup import dataset_tasks, resolve_dataset
 from ._views import ControlsMixin, SyncMixin, message_html
@@ -24,7 +24,6 @@ __all__ = [
 REGRESSION_DATASETS = ("hetero_sine", "step")
 #: The model a RegressionExplorer starts with: one that shows both bands (one line to change).
 DEFAULT_MODEL = "gp_regressor"
-WIDTH = 1150
 
 
 class RegressionExplorerController(RunController):
@@ -36,6 +35,8 @@ class RegressionExplorerController(RunController):
         A 1-D regression Dataset or the name of one (``hetero_sine``, ``step``).
     baseline : bool
         Run a random-sampling twin for the learning curve.
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        Board size (see :class:`ExplorerController`).
     **session_params
         Passed to :class:`alviz.Session` (model, strategy, batch_size, initial, seed, ...).
 
@@ -48,7 +49,10 @@ class RegressionExplorerController(RunController):
 
     widget_name = "regression"
 
-    def __init__(self, dataset="hetero_sine", baseline: bool = True, **session_params):
+    def __init__(
+        self, dataset="hetero_sine", baseline: bool = True, size="notebook", **session_params
+    ):
+        board_size(size)  # a bad size fails before any work
         session_params.setdefault("model", DEFAULT_MODEL)
         super().__init__(dataset, baseline=baseline, **session_params)
         ds = self.session.dataset
@@ -57,8 +61,9 @@ class RegressionExplorerController(RunController):
                 f"the RegressionExplorer draws 1-D regression worlds; {ds.name!r} is a {ds.task} "
                 f"task with {ds.n_features} feature(s). Use the Explorer for classification."
             )
-        cells = {"bands": Cell(0, 0, 700, 540), "learning": Cell(700, 0, WIDTH - 700, 540)}
-        self.board = Board(cells, WIDTH, 540)
+        self.size = list(size) if isinstance(size, tuple | list) else size
+        rows = ((("bands", "learning"), (700, 450), 540),)
+        self.board = Board(*arrange(rows, {"bands", "learning"}, size))
         self.redraw()
 
     @property
@@ -73,7 +78,6 @@ class RegressionExplorerController(RunController):
     def redraw(self) -> None:
         """Rebuild both panels from the session in one message."""
         bands = viz.regression_bands_spec(self.session)
-        bands.layout["width"], bands.layout["height"] = 700, 540
         learning = viz.learning_curves_spec(
             [self.session], metric="rmse", baseline=self.random_baseline()
         )
@@ -91,6 +95,10 @@ class RegressionExplorerController(RunController):
             f"round {len(s.history)} · {len(s.labeled_indices)} labels · pool {s.pool_size()} · "
             f"test RMSE {rmse} ({s.model_label})"
         )
+
+    def settings(self) -> dict:
+        """Dataset, Session parameters, Play speed and board size as plain values."""
+        return {**super().settings(), "size": self.size}
 
     @guarded
     def on_point_click(self, index: int, label: float | None = None):
@@ -180,6 +188,8 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
     def from_settings(cls, code: str, **overrides) -> RegressionExplorer:
         """A RegressionExplorer set up from ``controller.export_settings()``'s string."""
         st, kwargs = RegressionExplorerController._init_from_settings(code, overrides)
-        ctl = RegressionExplorerController(resolve_dataset(st["dataset"]), **kwargs)
+        ctl = RegressionExplorerController(
+            resolve_dataset(st["dataset"]), size=st.get("size", "notebook"), **kwargs
+        )
         ctl.speed = float(st.get("speed", ctl.speed))
         return cls(controller=ctl)
