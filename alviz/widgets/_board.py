@@ -101,9 +101,9 @@ def arrange(rows, panels, size="notebook") -> tuple[dict, int, int]:
     cells, top = {}, TOOLBAR_STRIP
     for group, h in plan:
         total = sum(w for _, w in group)
-        left, row_h = 0, int(round(h * scale))
+        left, row_h = 0, round(h * scale)
         for i, (name, w) in enumerate(group):
-            cw = width - left if i == len(group) - 1 else int(round(width * w / total))
+            cw = width - left if i == len(group) - 1 else round(width * w / total)
             cells[name] = Cell(left, top, cw, row_h)
             left += cw
         top += row_h
