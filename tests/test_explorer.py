@@ -223,7 +223,13 @@ def test_an_error_while_drawing_becomes_a_message(explorer, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("grid exploded")
 
-    monkeypatch.setattr(al.viz, "calibration_spec", broken)
+    import dataclasses
+
+    from alviz.viz._panels import PANELS
+
+    monkeypatch.setitem(
+        PANELS, "calibration", dataclasses.replace(PANELS["calibration"], build=broken)
+    )
     c.step()
     assert "redraw" in c.message and "grid exploded" in c.message
     assert len(c.session.history) == 1  # the step itself happened

@@ -226,6 +226,11 @@ class _Placement:
                 if "colorbar" in ca:
                     ca["colorbar"] = self.colorbar(ca["colorbar"])
                 out[self.caxis(key)] = ca
+            elif key in ("shapes", "images"):
+                out[key] = [self.annotation(v) for v in value or []]
+            elif key not in _BOARD_KEYS:
+                # Figure-wide settings (bargap, barmode, hovermode, ...): kept, not dropped.
+                out[key] = value
         for ref, g in self.axes.items():  # axes a trace uses but the layout never set
             out.setdefault(_axis_key(g), {
                 "domain": [self.px(0), self.px(1)] if ref[0] == "x" else [self.py(0), self.py(1)],
@@ -254,16 +259,25 @@ class _Placement:
         }  # fmt: skip
 
     def annotation(self, n: dict) -> dict:
+        """An annotation, shape or image moved into the cell (paper) or onto its axes."""
         n = dict(n)
-        if n.get("xref", "paper") == "paper":
-            n["x"] = self.px(n.get("x", 0.5))
-        else:
-            n["xref"] = self.ref(n["xref"])
-        if n.get("yref", "paper") == "paper":
-            n["y"] = self.py(n.get("y", 0.5))
-        else:
-            n["yref"] = self.ref(n["yref"])
+        for ax, scale in (("x", self.px), ("y", self.py)):
+            ref = n.get(f"{ax}ref", "paper")
+            if ref == "paper":
+                for k in (ax, f"{ax}0", f"{ax}1"):
+                    if k in n or k == ax and "type" not in n:
+                        n[k] = scale(n.get(k, 0.5))
+            else:
+                # "x2", or "x2 domain" (a shape spanning the axis): the panel's axis, renamed.
+                head, _, tail = ref.partition(" ")
+                n[f"{ax}ref"] = self.ref(head) + (f" {tail}" if tail else "")
         return n
+
+
+#: Layout keys a board sets itself or places per panel (everything else is carried over).
+_BOARD_KEYS = frozenset(
+    {"width", "height", "margin", "template", "title", "legend", "annotations", "autosize"}
+)
 
 
 def _axis_key(ref: str) -> str:
@@ -312,6 +326,7 @@ class Board:
     def compose(self, specs: dict) -> FigureSpec:
         """One FigureSpec with every panel's spec in its cell (same panel order as ``cells``)."""
         self._n_axes, self._n_caxes, self._n_legends = {"x": 0, "y": 0}, 0, 0
+        self._placements = {}
         traces, notes, live = [], [], {}
         layout = {
             "width": self.width, "height": self.height, "template": "plotly_white",
@@ -324,7 +339,11 @@ class Board:
             place = _Placement(self, name, cell, spec)
             offsets[name], counts[name] = len(traces), len(spec.traces)
             traces += [place.trace(t) for t in spec.traces]
+            self._placements[name] = place
             part, panel_notes = place.layout(spec.layout)
+            for key in ("shapes", "images"):  # every panel's, not the last one's
+                if key in part:
+                    layout[key] = layout.get(key, []) + part.pop(key)
             layout.update(part)
             title_at = len(notes)
             notes += panel_notes

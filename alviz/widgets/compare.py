@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .. import viz
+from ..viz._panels import get as panel_info
 from ..session import Session
 from ._base import Controller, Stepper, guarded
 from ._board import Board, arrange, board_size
@@ -14,7 +14,8 @@ from ._views import ControlsMixin, message_html
 
 __all__ = ["Compare", "CompareController"]
 
-MAPS = {"boundary": viz.decision_boundary_spec, "acquisition": viz.acquisition_map_spec}
+#: What each strategy's panel can show (rows of the panel table).
+MAPS = ("boundary", "acquisition")
 MAP_HEIGHT, CURVE_HEIGHT = 420, 400
 
 
@@ -89,7 +90,7 @@ class CompareController(Stepper, Controller):
         return self.board.traces(name)
 
     def _map_spec(self, i: int, session):
-        spec = MAPS[self.map](session, self.resolution)
+        spec = panel_info(self.map).build(session, self.resolution)
         m = session.history[-1].metrics if session.history else {}
         acc = f" · accuracy {m['accuracy']:.0%}" if "accuracy" in m else ""
         title = f"<b>{session.strategy.name}</b> · {len(session.labeled_indices)} labels{acc}"
@@ -107,7 +108,7 @@ class CompareController(Stepper, Controller):
     def redraw(self) -> None:
         """Rebuild every map and the shared learning curve in one message."""
         specs = {f"map{i}": self._map_spec(i, s) for i, s in enumerate(self.sessions)}
-        specs["learning"] = viz.learning_curves_spec(
+        specs["learning"] = panel_info("learning").build(
             self.sessions,
             title=f"Learning curves on {self.sessions[0].dataset.name}: same data, model and seed",
         )

@@ -7,8 +7,7 @@ import numpy as np
 
 from .. import acquisition, models, viz
 from ..calibration import expected_calibration_error
-from ..viz.acquisition_map import ACQUISITION_TRACE
-from ..viz.boundary import TRACE
+from ..viz._panels import get as panel_info
 from ..viz.calibration import test_probs
 from ._base import guarded
 from ._board import Board, arrange, board_size
@@ -166,21 +165,19 @@ class ExplorerController(RunController):
         return int(idx[0]) if len(idx) else None
 
     def _spec(self, name: str):
-        s, res = self.session, self.resolution
-        if name == "boundary":
-            return viz.decision_boundary_spec(s, res)
-        if name == "acquisition":
-            return viz.acquisition_map_spec(s, res)
-        if name == "uncertainty":
-            return viz.uncertainty_maps_spec(s, res)
-        if name == "calibration":
-            return viz.calibration_spec(s)
+        s, build = self.session, panel_info(name).build
+        if name in ("boundary", "acquisition", "uncertainty"):
+            return build(s, self.resolution)
         if name == "learning":
-            return viz.learning_curves_spec([s], baseline=self.random_baseline())
-        index = self.why_index()
-        if index is None:
-            return viz.FigureSpec([], {"title": {"text": "Why this point? (no point left)"}}, {})
-        return viz.why_this_point_spec(s, index)
+            return build([s], baseline=self.random_baseline())
+        if name == "why":
+            index = self.why_index()
+            if index is None:
+                return viz.FigureSpec(
+                    [], {"title": {"text": "Why this point? (no point left)"}}, {}
+                )
+            return build(s, index)
+        return build(s)
 
     def redraw(self) -> None:
         """Rebuild every panel's content from the session and patch the live figure once."""
@@ -393,12 +390,10 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
 
     def _wire_clicks(self):
         c = self.controller
-        if "boundary" in c.panels:
-            for key in ("pool", "labeled", "queried"):
-                c.board.on_click("boundary", TRACE[key], self._clicked)
-        if "acquisition" in c.panels:
-            for key in ("pool", "labeled", "next"):
-                c.board.on_click("acquisition", ACQUISITION_TRACE[key], self._clicked)
+        for name in c.panels:
+            info = panel_info(name)
+            for key in info.clickable:
+                c.board.on_click(name, info.traces[key], self._clicked)
 
     def _on_dataset(self, name):
         self.busy_while(self.controller.set_dataset, name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import acquisition, models, viz
-from ..viz.regression import REGRESSION_TRACE
+from .. import acquisition, models
+from ..viz._panels import get as panel_info
 from ._base import guarded
 from ._board import Board, arrange, board_size
 from ._run import RunController
@@ -77,8 +77,8 @@ class RegressionExplorerController(RunController):
 
     def redraw(self) -> None:
         """Rebuild both panels from the session in one message."""
-        bands = viz.regression_bands_spec(self.session)
-        learning = viz.learning_curves_spec(
+        bands = panel_info("regression").build(self.session)
+        learning = panel_info("learning").build(
             [self.session], metric="rmse", baseline=self.random_baseline()
         )
         learning.layout["legend"] = {"orientation": "h", "y": -0.2}
@@ -155,7 +155,9 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
         self.link(self.dataset, lambda v: self.busy_while(c.set_dataset, v))
         self.link(self.model, lambda v: self.busy_while(c.set_model, v))
         self.link(self.strategy, lambda v: self.busy_while(c.set_strategy, v))
-        c.board.on_click("bands", REGRESSION_TRACE["pool"], self._clicked)
+        info = panel_info("regression")
+        for key in info.clickable:
+            c.board.on_click("bands", info.traces[key], self._clicked)
         c.observe(lambda _: self._show())
         self._show()
         super().__init__(
