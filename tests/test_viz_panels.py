@@ -81,7 +81,7 @@ def test_every_panel_follows_the_template(name, sessions):
     board = Board({name: Cell(0, 0, *panel.size)}, *panel.size)
     layout = board.compose({name: spec}).layout
     place = board._placements[name]
-    for key, value in spec.layout.items():
+    for key in spec.layout:
         if key in _BOARD_KEYS:
             continue
         if key.startswith(("xaxis", "yaxis")):

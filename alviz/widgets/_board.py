@@ -265,7 +265,7 @@ class _Placement:
             ref = n.get(f"{ax}ref", "paper")
             if ref == "paper":
                 for k in (ax, f"{ax}0", f"{ax}1"):
-                    if k in n or k == ax and "type" not in n:
+                    if k in n or (k == ax and "type" not in n):
                         n[k] = scale(n.get(k, 0.5))
             else:
                 # "x2", or "x2 domain" (a shape spanning the axis): the panel's axis, renamed.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..viz._panels import get as panel_info
 from ..session import Session
+from ..viz._panels import get as panel_info
 from ._base import Controller, Stepper, guarded
 from ._board import Board, arrange, board_size
 from ._settings import decode_settings
