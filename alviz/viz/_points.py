@@ -38,9 +38,9 @@ DISPLAY_MAX = 3000
 #: Above this many markers in one trace, WebGL (``scattergl``) draws it instead of SVG.
 WEBGL_MIN = 1500
 
-# dataset -> a random rank of each of its points, fixed for the dataset's life, so that
-# the same points stay on screen from one redraw to the next.
-_RANKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# id(dataset) -> (a weak reference to it, a random rank of each of its points): fixed for
+# the dataset's life, so the same points stay on screen from one redraw to the next.
+_RANKS: dict[int, tuple] = {}
 
 
 def shown_pool(session) -> tuple[np.ndarray, np.ndarray]:
@@ -57,10 +57,12 @@ def shown_pool(session) -> tuple[np.ndarray, np.ndarray]:
     if len(pool) <= DISPLAY_MAX:
         return pool, np.arange(len(pool))
     ds = session.dataset
-    rank = _RANKS.get(ds)
-    if rank is None:
+    ref, rank = _RANKS.get(id(ds), (None, None))
+    if ref is None or ref() is not ds:
         rank = np.random.default_rng(0).permutation(ds.n_samples)
-        _RANKS[ds] = rank
+        if len(_RANKS) >= 8:  # a few datasets at a time, the oldest go first
+            _RANKS.pop(next(iter(_RANKS)))
+        _RANKS[id(ds)] = (weakref.ref(ds), rank)
     keep = np.zeros(len(pool), dtype=bool)
     keep[np.argsort(rank[pool], kind="stable")[:DISPLAY_MAX]] = True
     keep |= np.isin(pool, session.pending)

@@ -98,10 +98,13 @@ def arrange(rows, panels, size="notebook") -> tuple[dict, int, int]:
     natural = sum(h for _, h in plan)
     # Row heights follow the width (square-ish maps), unless a height is asked for.
     scale = (height - TOOLBAR_STRIP) / natural if height else min(1.1, max(0.7, width / 1150))
+    heights = [round(h * scale) for _, h in plan]
+    if height and heights:  # rounding never makes the board taller or shorter than asked
+        heights[-1] = height - TOOLBAR_STRIP - sum(heights[:-1])
     cells, top = {}, TOOLBAR_STRIP
-    for group, h in plan:
+    for (group, _), row_h in zip(plan, heights, strict=True):
         total = sum(w for _, w in group)
-        left, row_h = 0, round(h * scale)
+        left = 0
         for i, (name, w) in enumerate(group):
             cw = width - left if i == len(group) - 1 else round(width * w / total)
             cells[name] = Cell(left, top, cw, row_h)
