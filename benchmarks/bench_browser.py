@@ -230,6 +230,40 @@ def table(rows, label: str) -> str:
     return "\n".join(lines)
 
 
+TARGETS = {(500, "logreg"): 250, (50000, "logreg"): 1000}
+
+
+def results_md(rows, command: str, load: str) -> str:
+    """The results table (``benchmarks/results/browser.md``): baseline and after, side by side."""
+    lines = [
+        "## Widget latency in a real browser (Explorer in JupyterLab, headless Chromium)",
+        "",
+        "From the mousedown of a click on a pool point (or on Step) to the moment the plot has "
+        "redrawn every panel (last `plotly_afterplot` / DOM change, after Python answered), "
+        "median over the clicks after one warm-up click; 100 x 100 maps, six panels, moons "
+        "pool of the size given, entropy (logreg) or BALD with 20 draws (MC-dropout MLP). "
+        "KiB: websocket frames both ways per action. Python ms: the controller's own time "
+        "for the same actions, in the same run. `baseline` is the code before issue #13 "
+        "(commit c9ff3bd), `after` this branch; both in one session on this machine.",
+        "",
+        "| code | pool | model | target | first render s | click→redrawn median (p90) ms | "
+        "Python ms | Step→redrawn ms | Python Step ms | KiB per click | KiB per Step | "
+        "console warnings |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in sorted(rows, key=lambda r: (r["n"], r["model"], r["label"] != "baseline")):
+        target = TARGETS.get((r["n"], r["model"]))
+        lines.append(
+            f"| {r['label']} | {r['n']:,} | {r['model']} | "
+            f"{f'<= {target} ms' if target else '–'} | {r['first_render_s']:.1f} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {r['py_click_ms']:.0f} | "
+            f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
+            f"{r['kib_step']:.0f} | {r['console']} |"
+        )
+    lines += ["", f"Load: {load}", "", f"Command: `{command}`", ""]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -240,7 +274,25 @@ def main(argv=None) -> None:
     p.add_argument("--models", nargs="+", default=["logreg", "mlp_mc_dropout"])
     p.add_argument("--label", default="after", help="row label (e.g. baseline / after)")
     p.add_argument("--json", default=None, help="append the rows to this JSON-lines file")
+    p.add_argument(
+        "--write-from",
+        nargs="+",
+        metavar="JSONL",
+        help="write benchmarks/results/browser.md from saved rows (no measuring)",
+    )
+    p.add_argument("--load", default="", help="with --write-from: the load to quote")
     args = p.parse_args(argv)
+    if args.write_from:
+        rows = [json.loads(x) for f in args.write_from for x in Path(f).read_text().splitlines()]
+        cmd = (
+            "OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_browser.py --clicks 10 "
+            "--steps 5 --label after --json after.jsonl (and --label baseline on a checkout of "
+            "c9ff3bd, PYTHONPATH pointing at it); then --write-from baseline.jsonl after.jsonl"
+        )
+        md = results_md(rows, cmd, args.load)
+        (HERE / "results" / "browser.md").write_text(md)
+        print(md)
+        return
     # A timeout's SIGTERM still stops the JupyterLab this script started (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load0 = os.getloadavg()
