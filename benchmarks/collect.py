@@ -38,7 +38,7 @@ scikit-activeml baal torch==2.13.0`; modAL needs `scikit-learn<1.6`, so it gets 
 | BatchBALD | `bench_batchbald.py` | <= 1 s, 20 draws, pool 2000, 10 classes, batch 10 (#6) |
 | model refits | `bench_models.py` | MLP refit after one label well under 100 ms (#5) |
 | widget redraws | `bench_widgets.py` | click to redraw <= 100 ms logreg, 250 ms MLP (#8) |
-| in a browser | `bench_browser.py` | click to redrawn <= 250 ms (500, logreg), 1 s (50k); 3 s render (#13) |
+| in a browser | `bench_browser.py` | click <= 250 ms (500, logreg), 1 s (50k); render 3 s (#13) |
 | datasets | `bench_datasets.py` | large data accepted (#4) |
 | published results | `wdbc.py`, `mnist_*.py` | WDBC within 0.005 of Lu et al. 2023 (#7) |
 """
