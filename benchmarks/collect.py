@@ -19,6 +19,7 @@ ORDER = [
     "threads",
     "compare",
     "widgets",
+    "browser",
     "datasets",
     "experiments",
 ]
@@ -41,6 +42,7 @@ scikit-activeml baal torch==2.13.0`; modAL needs `scikit-learn<1.6`, so it gets 
 | OpenMP after torch | `bench_threads.py` | HistGradientBoosting step after torch <= 1.5x (#11) |
 | compare() default | `bench_compare.py` | default `n_jobs` never slower than `n_jobs=1` (#16) |
 | widget redraws | `bench_widgets.py` | click to redraw <= 100 ms logreg, 250 ms MLP (#8) |
+| in a browser | `bench_browser.py` | click <= 250 ms (500, logreg), 1 s (50k); render 3 s (#13) |
 | datasets | `bench_datasets.py` | large data accepted (#4) |
 | published results | `wdbc.py`, `mnist_*.py` | WDBC within 0.005 of Lu et al. 2023 (#7) |
 """
