@@ -131,6 +131,18 @@ def app_notebook(widget: str, folder: Path) -> Path:
     return path
 
 
+VOILA_TEMPLATES = Path(__file__).parent / "_share"  # holds voila/templates/alviz
+
+
+def voila_env(token: str) -> dict:
+    """Voila's environment: the token, and ``JUPYTER_PATH`` reaching the ``alviz`` template."""
+    env = _servers.server_env(token)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p
+    )
+    return env
+
+
 def voila_command(notebook: Path, port: int) -> list[str]:
     """The Voila command line: lab template, no code, localhost, one port; no token in it.
 
@@ -139,7 +151,7 @@ def voila_command(notebook: Path, port: int) -> list[str]:
     """
     return [
         sys.executable, "-m", "voila", str(notebook),
-        "--template=lab",
+        "--template=alviz",  # voila's lab template minus its CDN stylesheets
         "--strip_sources=True",
         "--Voila.ip=127.0.0.1",
         f"--Voila.port={port}",
@@ -176,7 +188,7 @@ def _app(args) -> int:
                 f"alviz app takes a widget ({', '.join(APP_WIDGETS)}) or a notebook file; "
                 f"got {target!r}."
             )
-        env = _servers.server_env(token)
+        env = voila_env(token)
         env[BASE_URL_ENV] = f"http://127.0.0.1:{port}/"  # the page's own links point here
         link = app_link_for(port, token, settings)
         return _servers.serve(

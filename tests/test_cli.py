@@ -101,11 +101,16 @@ def test_app_notebook_and_voila_command(tmp_path):
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     cmd = cli.voila_command(tmp_path / "x.ipynb", 8866)
     assert "--Voila.ip=127.0.0.1" in cmd and "--Voila.port_retries=0" in cmd
-    assert "--template=lab" in cmd and "--strip_sources=True" in cmd
+    assert "--template=alviz" in cmd and "--strip_sources=True" in cmd
     assert "--Voila.auto_token=True" in cmd  # the token comes from JUPYTER_TOKEN
     assert not any(a.startswith("--Voila.token") for a in cmd)
     with pytest.raises(ValueError, match="widget must be one of"):
         cli.app_notebook("labeller", tmp_path)
+    # The alviz template (lab without CDN stylesheets) is reachable through JUPYTER_PATH.
+    env = cli.voila_env("t")
+    template = Path(env["JUPYTER_PATH"].split(os.pathsep)[0], "voila", "templates", "alviz")
+    assert json.loads((template / "conf.json").read_text()) == {"base_template": "lab"}
+    assert "extends 'lab/index.html.j2'" in (template / "index.html.j2").read_text()
 
 
 def test_app_rejects_an_unknown_target_with_one_line():
