@@ -9,6 +9,7 @@ from ..calibration import expected_calibration_error
 from ..viz.acquisition_map import ACQUISITION_TRACE
 from ..viz.boundary import TRACE
 from ..viz.calibration import test_probs
+from . import _links
 from ._base import guarded
 from ._board import Board, Cell
 from ._run import RunController
@@ -292,6 +293,7 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
                 self.message,
                 c.figure,
                 self.settings_code,
+                _links.link_box(c),  # the settings code as text to copy, and its app link
             ]
         )
 
