@@ -220,6 +220,18 @@ def test_a_live_widget_on_a_slide_responds_to_step_and_to_a_click(deck):
     page.screenshot(path=str(ARTIFACTS / "workshop" / "explorer-after-step-and-click.png"))
 
 
+def test_a_predict_moment_checks_the_answer_a_person_gives(deck):
+    page = deck
+    go_to(page, "Margin asks about the point")
+    question = page.locator(ONSCREEN, has_text="Margin asks about the point").last
+    question.get_by_text("B", exact=True).click()
+    question.get_by_role("button", name="Check").click()
+    sync_api.expect(question).to_contain_text("Not quite", timeout=30_000)
+    question.get_by_text("A", exact=True).click()
+    question.get_by_role("button", name="Check").click()
+    sync_api.expect(question).to_contain_text("Right", timeout=30_000)
+
+
 # ---------------------------------------------------------------------------- the app
 @pytest.fixture(scope="module")
 def app():

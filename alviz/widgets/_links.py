@@ -144,8 +144,11 @@ def link_box(controller, widget: str | None = None) -> W.HTML:
         code = c.export_settings()
         url = html.escape(app_link(code, widget), quote=True)
         box.value = (
-            f'<span style="font-size:12px">share: <code style="user-select:all">'
-            f'{html.escape(code)}</code> · <a href="{url}" target="_blank">app link</a></span>'
+            # One short line: the code is cut on screen, but a click selects all of it.
+            f'<span style="font-size:12px">share: <code style="user-select:all;'
+            f"display:inline-block;max-width:420px;overflow:hidden;text-overflow:ellipsis;"
+            f'white-space:nowrap;vertical-align:bottom">{html.escape(code)}</code> · '
+            f'<a href="{url}" target="_blank">app link</a></span>'
         )
 
     controller.observe(show)
