@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine with python3 and make:
 #   make lab    JupyterLab on notebooks/00_start_here.ipynb
+#   make slides the workshop deck as live slides; make app: the Explorer as a page
 #   make test   the whole test suite (lint included)
 # Both create or reuse .venv and install only when pyproject/constraints change.
 
@@ -8,16 +9,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.alviz-installed
 
-.PHONY: lab test lint fmt bench clean-venv
+.PHONY: lab slides app test lint fmt bench clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c constraints.txt -e ".[test,browser,dask,export]"
+		-c constraints.txt -e ".[test,browser,dask,export,app,slides]"
 	@touch $@
 
 lab: $(STAMP)
 	$(BIN)/alviz lab
+
+slides: $(STAMP)
+	$(BIN)/alviz slides
+
+app: $(STAMP)
+	$(BIN)/alviz app explorer
 
 lint: $(STAMP)
 	$(BIN)/ruff check alviz tests benchmarks

@@ -9,6 +9,7 @@ tests and scripts) reachable as ``widget.controller``, whose Session is
 from .compare import Compare, CompareController
 from .explorer import Explorer, ExplorerController
 from .labeler import Labeler, LabelerController
+from .predict import Predict
 from .regression import RegressionExplorer, RegressionExplorerController
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "ExplorerController",
     "Labeler",
     "LabelerController",
+    "Predict",
     "RegressionExplorer",
     "RegressionExplorerController",
 ]

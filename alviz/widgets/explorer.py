@@ -9,6 +9,7 @@ from .. import acquisition, models, viz
 from ..calibration import expected_calibration_error
 from ..viz._panels import get as panel_info
 from ..viz.calibration import test_probs
+from . import _links
 from ._base import guarded
 from ._board import Board, arrange, board_size
 from ._run import RunController
@@ -373,7 +374,10 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             [self.click_mode, self.label_choice] if "click" in shown else [],
         ]
         # Room beside the settings code for more links (e.g. an app link).
-        self.links = W.HBox([self.settings_code] if "settings" in shown else [])
+        # The settings code as text to copy, and its app link.
+        self.links = W.VBox(
+            [self.settings_code, _links.link_box(c)] if "settings" in shown else []
+        )
         super().__init__(
             [
                 *[W.HBox(r, layout=W.Layout(flex_flow="row wrap")) for r in rows if r],
