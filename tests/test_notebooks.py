@@ -174,8 +174,8 @@ def test_shrink_png_keeps_the_image_and_never_grows():
     from PIL import Image
 
     tool = _tool()
-    noise = _png_b64(128)  # incompressible: the original comes back
-    assert tool.shrink_png(noise) == noise
+    noise = _png_b64(128)
+    assert len(tool.shrink_png(noise)) <= len(noise)  # never larger than the original
     # A smooth colour ramp, like a heatmap: a palette makes it much smaller.
     ramp = np.zeros((200, 300, 3), dtype=np.uint8)
     ramp[..., 0] = np.linspace(0, 255, 300)[None, :]
