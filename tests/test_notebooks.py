@@ -176,11 +176,11 @@ def test_shrink_png_keeps_the_image_and_never_grows():
     tool = _tool()
     noise = _png_b64(128)
     assert len(tool.shrink_png(noise)) <= len(noise)  # never larger than the original
-    # A smooth colour ramp, like a heatmap: a palette makes it much smaller.
-    ramp = np.zeros((200, 300, 3), dtype=np.uint8)
-    ramp[..., 0] = np.linspace(0, 255, 300)[None, :]
-    ramp[..., 1] = np.linspace(0, 255, 200)[:, None]
-    ramp[..., 2] = 90
+    # A smooth colour field with a little jitter, like a rendered heatmap: a palette shrinks it.
+    yy, xx = np.mgrid[0:200, 0:300]
+    ramp = np.stack([xx * 255 / 300, yy * 255 / 200, 90 + 40 * np.sin(xx / 9.0)], axis=-1)
+    ramp += np.random.default_rng(1).integers(0, 3, ramp.shape)
+    ramp = ramp.clip(0, 255).astype(np.uint8)
     buf = io.BytesIO()
     Image.fromarray(ramp).save(buf, "PNG")
     b64 = base64.b64encode(buf.getvalue()).decode()
