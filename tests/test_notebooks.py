@@ -110,3 +110,80 @@ def test_every_registered_name_is_taught(kind, names):
 
 def test_concept_worlds_found():
     assert {"aleatoric", "epistemic", "outliers"} <= set(concept_worlds())
+
+
+def _tool():
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "tools" / "execute_notebooks.py"
+    spec = importlib.util.spec_from_file_location("execute_notebooks", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _png_b64(size=64):
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    img = Image.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def test_execute_tool_slims_outputs():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    tool = _tool()
+    nb = new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    view = {WIDGET_MIME: {"model_id": "abc"}}
+    big_plotly = {"data": [{"z": list(range(50_000))}]}
+    cell = new_code_cell("x")
+    cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01"}
+    cell.outputs = [
+        new_output("display_data", data={**view, "text/plain": "VBox(children=(...))"}),
+        new_output("display_data", data={**view, "text/plain": "Predict: which?\n  [a / b]"}),
+        new_output(
+            "display_data",
+            data={tool.PLOTLY_MIME: big_plotly, "image/png": _png_b64(), "text/plain": "Figure"},
+        ),
+        new_output("display_data", data={tool.PLOTLY_MIME: {"data": []}, "text/plain": "Figure"}),
+    ]
+    nb.cells = [cell]
+    counts = tool.slim_outputs(nb)
+    assert "widgets" not in nb.metadata and "execution" not in cell.metadata
+    outs = cell.outputs
+    assert outs[0]["data"] == {"text/plain": tool.WIDGET_NOTE}
+    assert outs[1]["data"]["text/plain"].startswith("Predict: which?")
+    assert tool.PLOTLY_MIME not in outs[2]["data"] and "image/png" in outs[2]["data"]
+    assert tool.PLOTLY_MIME in outs[3]["data"]  # small figure without PNG: kept
+    assert counts == {"widgets": 2, "png": 1, "plotly": 2, "plotly_dropped": 1}
+
+
+def test_shrink_png_keeps_the_image_and_never_grows():
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    tool = _tool()
+    noise = _png_b64(128)
+    assert len(tool.shrink_png(noise)) <= len(noise)  # never larger than the original
+    # A smooth colour field with a little jitter, like a rendered heatmap: a palette shrinks it.
+    yy, xx = np.mgrid[0:200, 0:300]
+    ramp = np.stack([xx * 255 / 300, yy * 255 / 200, 90 + 40 * np.sin(xx / 9.0)], axis=-1)
+    ramp += np.random.default_rng(1).integers(0, 3, ramp.shape)
+    ramp = ramp.clip(0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(ramp).save(buf, "PNG")
+    b64 = base64.b64encode(buf.getvalue()).decode()
+    small = tool.shrink_png(b64)
+    assert len(small) < 0.8 * len(b64)
+    assert Image.open(io.BytesIO(base64.b64decode(small))).size == (300, 200)

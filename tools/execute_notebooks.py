@@ -45,8 +45,10 @@ MAX_PNG_CHARS = 60_000
 
 # Runs in the kernel before the first cell (an IPython startup file).
 STARTUP = """
-import os as _os
+import warnings as _warnings
 import plotly.io as _pio
+# plotly passes kaleido options that its long-running server ignores: not the reader's business.
+_warnings.filterwarnings("ignore", message="The kopts argument is ignored")
 try:
     import kaleido as _kaleido
     _kaleido.start_sync_server(silence_warnings=True)  # one Chromium for every figure
