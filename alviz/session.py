@@ -790,11 +790,19 @@ class Session:
     def metrics(self):
         """One row per round: labels used, test metrics, noisy share and step time.
 
+        For classification also recall and precision per class (``class_recall_<class>``,
+        ``class_precision_<class>``, ``worst_class_recall``) and, when the dataset has
+        groups, accuracy and balanced accuracy per group (``group_accuracy_<group>``,
+        ``group_recall_<group>``, ``worst_group_accuracy``, ``worst_group_recall``),
+        from the round's test predictions (see :func:`alviz._metrics.subgroup_metrics`).
+
         Returns
         -------
         pandas.DataFrame
         """
         import pandas as pd
+
+        from ._metrics import round_subgroup_metrics
 
         rows = [
             {
@@ -805,6 +813,7 @@ class Session:
                 **r.metrics,
                 "noisy_share": r.diagnostics.get("noisy_share", np.nan),
                 "step_seconds": r.timings.get("total", np.nan),
+                **round_subgroup_metrics(self.dataset, r.test_predictions),
             }
             for r in self.history
         ]

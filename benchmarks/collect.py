@@ -11,7 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["session", "uncertainty", "acquisition", "models", "widgets", "datasets", "experiments"]
+ORDER = [
+    "session",
+    "uncertainty",
+    "acquisition",
+    "models",
+    "threads",
+    "compare",
+    "widgets",
+    "datasets",
+    "experiments",
+]
 
 INTRO = """# Benchmarks
 
@@ -28,6 +38,8 @@ scikit-activeml baal torch==2.13.0`; modAL needs `scikit-learn<1.6`, so it gets 
 | BALD / decompose | `bench_uncertainty.py` | <= 40 ms, >= 3x numpy, (20, 100000, 10) (#3) |
 | BatchBALD | `bench_batchbald.py` | <= 1 s, 20 draws, pool 2000, 10 classes, batch 10 (#6) |
 | model refits | `bench_models.py` | MLP refit after one label well under 100 ms (#5) |
+| OpenMP after torch | `bench_threads.py` | HistGradientBoosting step after torch <= 1.5x (#11) |
+| compare() default | `bench_compare.py` | default `n_jobs` never slower than `n_jobs=1` (#16) |
 | widget redraws | `bench_widgets.py` | click to redraw <= 100 ms logreg, 250 ms MLP (#8) |
 | datasets | `bench_datasets.py` | large data accepted (#4) |
 | published results | `wdbc.py`, `mnist_*.py` | WDBC within 0.005 of Lu et al. 2023 (#7) |

@@ -346,6 +346,12 @@ def test_conformal_sets_cover_new_points_at_the_target_rate():
     sizes = s.score(ctx)
     centre = np.linalg.norm(X_pool - [1.0, 0.57], axis=1) < 0.3
     assert sizes[centre].mean() > sizes[~centre].mean()
+    # Randomized APS: seeded, so score() and explain() of one context agree, run after run.
+    aps = get("conformal_set_size", alpha=0.1, method="aps", seed=3)
+    first = aps.score(ctx)
+    np.testing.assert_array_equal(first, aps.score(ctx))
+    np.testing.assert_array_equal(first, aps.explain(ctx, np.arange(3000))["score"])
+    assert not np.array_equal(first, get("conformal_set_size", method="aps", seed=4).score(ctx))
 
 
 def test_conformal_falls_back_to_credible_sets_with_too_few_labels():

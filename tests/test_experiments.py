@@ -52,6 +52,27 @@ def test_same_seeds_same_numbers_on_any_backend(ds, res):
     assert not np.allclose(other.table["accuracy"], res.table["accuracy"])
 
 
+def test_the_automatic_schedule_gives_the_serial_numbers_with_or_without_workers(ds, res):
+    from alviz.experiments import _compare
+
+    auto = {**TINY, "n_jobs": None}
+    first = compare(ds, ["random", "entropy"], seeds=range(3), **auto)
+    pd.testing.assert_frame_equal(_numbers(res), _numbers(first))
+    assert first.meta["schedule"] == "auto"
+    from joblib import cpu_count
+
+    if cpu_count() < 2:
+        return  # one core: the schedule is serial, checked above
+    # Once workers are up (an earlier call left them, or here: started), they take runs.
+    _compare._wait_for_workers()
+    slow = {**auto, "budget": 30}
+    warm = compare(ds, ["random", "entropy"], seeds=range(6), **slow)
+    assert warm.meta["runs_in_workers"] >= 1
+    assert warm.meta["runs_in_workers"] + 1 <= 12  # this process ran some too
+    serial = compare(ds, ["random", "entropy"], seeds=range(6), **{**slow, "n_jobs": 1})
+    pd.testing.assert_frame_equal(_numbers(serial), _numbers(warm))
+
+
 def test_models_dict_and_estimators_are_reseeded_per_run(ds):
     from sklearn.ensemble import RandomForestClassifier
 

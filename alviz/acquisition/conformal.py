@@ -43,7 +43,7 @@ __all__ = [
 
 
 def conformal_set_size_scores(
-    probs, probs_calibration, y_calibration, alpha: float = 0.1, method: str = "lac"
+    probs, probs_calibration, y_calibration, alpha: float = 0.1, method: str = "lac", seed=0
 ) -> np.ndarray:
     """Size of each point's split-conformal prediction set.
 
@@ -55,15 +55,18 @@ def conformal_set_size_scores(
     y_calibration : array-like of shape (n_calibration,)
     alpha : float
         Target miscoverage (sets cover the truth with probability >= 1 - alpha).
-    method : {"lac", "aps"}
+    method : {"lac", "aps", "aps_conservative"}
         Conformity score, see :class:`alviz.calibration.SplitConformal`.
+    seed : None, int or numpy.random.Generator
+        The uniform draws of the randomized ``"aps"``.
 
     Returns
     -------
     ndarray of shape (n_pool,)
         Integers in ``[0, n_classes]`` as floats; larger = more classes remain plausible.
     """
-    cp = SplitConformal(alpha=alpha, method=method).fit(probs_calibration, y_calibration)
+    cp = SplitConformal(alpha=alpha, method=method, seed=seed)
+    cp.fit(probs_calibration, y_calibration)
     return cp.predict_sets(probs).sum(axis=1).astype(np.float64)
 
 
@@ -149,12 +152,13 @@ class ConformalSetSize(Strategy):
     ----------
     alpha : float
         Target miscoverage of the sets.
-    method : {"lac", "aps"}
+    method : {"lac", "aps", "aps_conservative"}
         Conformity score (:class:`alviz.calibration.SplitConformal`).
     n_folds : int
         Folds of the cross-fitted calibration scores (fewer if there are fewer labels).
     seed : int
-        Assigns the folds.
+        Assigns the folds and the uniform draws of the randomized ``"aps"``:
+        ``score`` and ``explain`` on the same context give the same sets.
     """
 
     name = "conformal_set_size"
@@ -187,18 +191,23 @@ class ConformalSetSize(Strategy):
         key = (id(model), _digest(X, y), repr(self.get_params()))
         cached = getattr(self, "_cache", None)  # score() and select() share one calibration
         if cached is not None and cached[0] == key:
-            return cached[1], ""
+            return self._conformal(cached[1], y), ""
         try:
             cal = cross_fitted_probs(
                 model, X, y, context.n_classes, min(self.n_folds, n), self.seed
             )
         except Exception as exc:  # any model that cannot be cloned or refitted
             return None, f"cross-fitting the model failed ({type(exc).__name__}: {exc})"
-        cp = SplitConformal(alpha=self.alpha, method=self.method).fit(cal, y)
+        cp = self._conformal(cal, y)
         if not np.isfinite(cp.threshold_):
             return None, f"the conformal threshold at alpha={self.alpha} is infinite"
-        self._cache = (key, cp)
+        self._cache = (key, cal)
         return cp, ""
+
+    def _conformal(self, cal: np.ndarray, y: np.ndarray) -> SplitConformal:
+        # Refitted on every call (cheap next to the cross-fit) so that the uniform
+        # draws of randomized APS restart from the seed: same context, same sets.
+        return SplitConformal(alpha=self.alpha, method=self.method, seed=self.seed).fit(cal, y)
 
     def _sets(self, context: Context) -> tuple[np.ndarray, float, str]:
         """Prediction sets of the pool, the threshold, and why it fell back ('' if it did not)."""

@@ -8,7 +8,8 @@ shape (n_samples, n_classes) (and logits or features where stated).
   :func:`classwise_ece`, :func:`reliability_curve`, :func:`brier_score`,
   :func:`negative_log_likelihood`.
 - Recalibration: :class:`TemperatureScaler`.
-- Conformal prediction sets: :class:`SplitConformal` (LAC and APS).
+- Conformal prediction sets: :class:`SplitConformal` (LAC, randomized APS and its
+  conservative variant), :func:`conformity_scores`.
 - Selective classification: :func:`risk_coverage_curve`, :func:`aurc`,
   :func:`accuracy_at_coverage`.
 - Out-of-distribution scores: :func:`max_softmax_probability` (high = in
@@ -16,7 +17,7 @@ shape (n_samples, n_classes) (and logits or features where stated).
   (high = out of distribution).
 """
 
-from ._conformal import SplitConformal
+from ._conformal import SplitConformal, conformity_scores
 from ._metrics import (
     ReliabilityCurve,
     brier_score,
@@ -40,6 +41,7 @@ __all__ = [
     "aurc",
     "brier_score",
     "classwise_ece",
+    "conformity_scores",
     "energy_score",
     "expected_calibration_error",
     "max_softmax_probability",

@@ -11,9 +11,9 @@ from sklearn.utils.validation import check_is_fitted
 from .._validation import check_probs, check_random_state
 from ._checks import check_class_indices, check_probs_labels
 
-__all__ = ["SplitConformal"]
+__all__ = ["SplitConformal", "conformity_scores"]
 
-_METHODS = ("lac", "aps")
+_METHODS = ("lac", "aps", "aps_conservative")
 
 
 def _aps_cumulative(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -30,6 +30,43 @@ def _aps_cumulative(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return above, p
 
 
+def conformity_scores(probs, method: str = "lac", u=None) -> np.ndarray:
+    """Non-conformity score of every (sample, class): larger = the class fits worse.
+
+    Parameters
+    ----------
+    probs : array-like of shape (n_samples, n_classes)
+    method : {"lac", "aps", "aps_conservative"}
+        ``"lac"``: ``1 - p(k)``. ``"aps"``: the mass of the classes ranked strictly
+        above ``k`` plus ``u`` times ``p(k)`` (Romano, Sesia & Candès 2020, eq. 5).
+        ``"aps_conservative"``: the same with ``u = 1``, the mass up to and
+        including ``k``.
+    u : None or array-like of shape (n_samples,)
+        ``"aps"`` only: one uniform draw in [0, 1] per sample; ``None`` means 1
+        (then ``"aps"`` equals ``"aps_conservative"``).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        Classes are ranked by decreasing probability, ties by class index.
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}; got {method!r}.")
+    p = check_probs(probs).astype(np.float64, copy=False)
+    if method == "lac":
+        return 1.0 - p
+    above, own = _aps_cumulative(p)
+    if method == "aps_conservative" or u is None:
+        return above + own
+    u = np.asarray(u, dtype=np.float64)
+    if u.shape != (len(p),) or not np.all((u >= 0) & (u <= 1)):
+        raise ValueError(
+            f"u must hold one number in [0, 1] per sample, shape ({len(p)},); got shape "
+            f"{u.shape}. Pass rng.random(n_samples)."
+        )
+    return above + u[:, None] * own
+
+
 class SplitConformal(BaseEstimator):
     """Prediction sets with a distribution-free coverage guarantee.
 
@@ -42,23 +79,27 @@ class SplitConformal(BaseEstimator):
     ----------
     alpha : float
         Target miscoverage, in (0, 1): ``alpha=0.1`` aims at 90 % coverage.
-    method : {"lac", "aps"}
-        Conformity score. ``"lac"`` (Sadinle et al. 2019): ``1 - p(y)``; the
-        smallest sets on average, but it may return empty sets.
-        ``"aps"`` (Romano et al. 2020): the mass of the classes ranked at or above
-        ``y``; sets adapt to how hard a sample is.
-    randomized : bool
-        APS only. ``False`` (default): deterministic sets that add classes by
-        decreasing probability until their mass reaches the threshold, the class
-        that crosses it included. Sets are never empty and coverage is
-        conservative: at least ``1 - alpha``, often a few points more.
-        ``True``: the class's own mass in the score is multiplied by a uniform
-        draw, as in Romano et al., for coverage close to exactly ``1 - alpha``
-        and smaller sets; sets then depend on ``seed`` and may be empty. The
-        uniforms come from one stream started by ``fit``: ``fit`` then the same
-        ``predict_sets`` calls replay exactly; a second call draws new ones.
+    method : {"lac", "aps", "aps_conservative"}
+        Conformity score (see :func:`conformity_scores`).
+
+        - ``"lac"`` (Sadinle et al. 2019): ``1 - p(y)``; the smallest sets on
+          average, but it may return empty sets. Coverage lies between
+          ``1 - alpha`` and ``1 - alpha + 1 / (n + 1)`` (``n`` calibration samples,
+          no ties).
+        - ``"aps"`` (Romano, Sesia & Candès 2020), randomized as in the paper:
+          the mass of the classes ranked above ``y`` plus a uniform draw times
+          ``p(y)``. Sets adapt to how hard a sample is, coverage is the same
+          near-exact band as LAC; sets depend on ``seed`` and may be empty.
+        - ``"aps_conservative"``: the deterministic variant. Classes are added by
+          decreasing probability until their mass reaches the threshold, the
+          class that crosses it included. Sets are never empty and do not
+          depend on ``seed``, but coverage is conservative: on ``load("digits")``
+          with logistic regression at ``alpha=0.1`` it covers at least 0.98 with
+          sets at least three times as large as ``"aps"`` (measured in the tests).
     seed : None, int or numpy.random.Generator
-        Randomness of ``randomized=True``; the same seed gives the same sets.
+        The uniform draws of ``"aps"``; the same seed gives the same sets. They
+        come from one stream started by ``fit``: ``fit`` then the same
+        ``predict_sets`` calls replay exactly; a second call draws new ones.
 
     Attributes
     ----------
@@ -71,31 +112,24 @@ class SplitConformal(BaseEstimator):
         Number of classes.
     """
 
-    def __init__(
-        self, alpha: float = 0.1, method: str = "lac", randomized: bool = False, seed=None
-    ):
+    def __init__(self, alpha: float = 0.1, method: str = "lac", seed=None):
         self.alpha = alpha
         self.method = method
-        self.randomized = randomized
         self.seed = seed
 
     def _check_params(self):
         if not isinstance(self.alpha, float | int) or not 0 < self.alpha < 1:
             raise ValueError(f"alpha must be a number in (0, 1), e.g. 0.1; got {self.alpha!r}.")
         if self.method not in _METHODS:
-            raise ValueError(f"method must be one of {_METHODS}; got {self.method!r}.")
-        if self.randomized and self.method != "aps":
-            raise ValueError("randomized=True applies to method='aps' only.")
+            raise ValueError(
+                f"method must be one of {_METHODS}; got {self.method!r}. 'aps' is the "
+                f"randomized APS of Romano et al. 2020, 'aps_conservative' the deterministic one."
+            )
 
-    def _scores(self, p: np.ndarray, u: np.ndarray | None) -> np.ndarray:
+    def _scores(self, p: np.ndarray, rng) -> np.ndarray:
         """Non-conformity score of every (sample, class), shape (n_samples, n_classes)."""
-        if self.method == "lac":
-            return 1.0 - p
-        above, own = _aps_cumulative(p)
-        return above + (own if u is None else u[:, None] * own)
-
-    def _uniform(self, rng, n: int) -> np.ndarray | None:
-        return rng.random(n) if self.randomized else None
+        u = rng.random(len(p)) if self.method == "aps" else None
+        return conformity_scores(p, self.method, u)
 
     def fit(self, probs_cal, y_cal):
         """Compute the conformal threshold from held-out data.
@@ -116,7 +150,7 @@ class SplitConformal(BaseEstimator):
         p = p.astype(np.float64)
         rng = check_random_state(self.seed)
         n = len(y)
-        scores = self._scores(p, self._uniform(rng, n))[np.arange(n), y]
+        scores = self._scores(p, rng)[np.arange(n), y]
         # The ceil((n + 1)(1 - alpha))-th smallest score: the finite-sample correction.
         k = math.ceil((n + 1) * (1 - self.alpha))
         self.threshold_ = float(np.inf if k > n else np.partition(scores, k - 1)[k - 1])
@@ -150,7 +184,7 @@ class SplitConformal(BaseEstimator):
                 f"probs has {p.shape[1]} classes but the calibration data had {self.n_classes_} "
                 f"classes; pass probabilities of the same model."
             )
-        if self.method == "aps" and not self.randomized:
+        if self.method == "aps_conservative":
             # Add classes in order of probability until the mass reaches the
             # threshold, the crossing class included: a class is in the set when
             # the mass ranked strictly above it is below the threshold. This is a
@@ -158,7 +192,7 @@ class SplitConformal(BaseEstimator):
             # class is always in: sets are never empty.
             above, _ = _aps_cumulative(p)
             return above < self.threshold_
-        return self._scores(p, self._uniform(self._rng, len(p))) <= self.threshold_
+        return self._scores(p, self._rng) <= self.threshold_
 
     @staticmethod
     def set_sizes(sets) -> np.ndarray:

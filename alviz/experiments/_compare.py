@@ -121,22 +121,158 @@ def _backend_context(backend, n_jobs):
     )
 
 
-def _execute(tasks: list[RunTask], n_jobs, backend, progress: bool) -> list[RunOutcome]:
-    from joblib import Parallel, delayed
+#: Seconds idle workers of the automatic schedule stay alive for the next call.
+WORKER_IDLE_TIMEOUT = 300
+#: The automatic schedule starts worker processes only when the runs still queued
+#: are expected to take longer than this, serially (a worker takes about a second
+#: to start and import alviz on a quiet machine, far longer on a busy one, and while
+#: it starts it takes a core from the sweep).
+START_WORKERS_AFTER_S = 3.0
+_warm = {"executor": None, "used": -np.inf}  # the pool whose workers answered, and when
+
+
+def _run_chunk(chunk: list[RunTask]) -> list[RunOutcome]:
+    """Several runs in one worker: the dataset is pickled once per chunk, not per run."""
+    return [run_task(t) for t in chunk]
+
+
+def _ready() -> int:
+    """A no-op run in a worker: it returns once the worker has started and imported alviz."""
+    return 0
+
+
+def _pool():
+    """The reusable worker processes of the automatic schedule: one per core but this one.
+
+    Always the same size, so that every call finds the workers an earlier call started.
+    """
+    from joblib import cpu_count
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=max(cpu_count() - 1, 1), timeout=WORKER_IDLE_TIMEOUT)
+
+
+def _pool_is_warm() -> bool:
+    """Whether workers of an earlier call are (very likely) still up."""
+    from joblib.externals.loky import reusable_executor
+
+    recent = time.monotonic() - _warm["used"] < 0.9 * WORKER_IDLE_TIMEOUT
+    return (
+        recent
+        and _warm["executor"] is not None
+        and reusable_executor._executor is _warm["executor"]
+    )
+
+
+def _wait_for_workers() -> None:
+    """Start the workers of the automatic schedule and wait until they answer (for tests)."""
+    from joblib import cpu_count
+
+    pool = _pool()
+    for f in [pool.submit(_ready) for _ in range(max(cpu_count() - 1, 1))]:
+        f.result()
+    _warm.update(executor=pool, used=time.monotonic())
+
+
+def _execute_auto(tasks: list[RunTask], bar) -> tuple[list[RunOutcome], dict]:
+    """Run the sweep here, one run after the other, while worker processes help once ready.
+
+    Worker start-up (a Python process importing alviz, scikit-learn, ...) takes
+    seconds, more than a whole toy sweep, and on a small machine it takes a core
+    from the sweep meanwhile. So this process starts running the runs itself at
+    once, in order; it starts workers only when the runs left are expected to
+    take more than :data:`START_WORKERS_AFTER_S` (or when an earlier call left
+    workers up), and hands a worker chunks from the end of the queue only after
+    that worker has answered a no-op: it never waits for a worker to start.
+    A call can outlast a serial one only by the start-up's share of the CPU and
+    the tail of the last chunk a worker holds; chunks shrink towards the end
+    (guided self-scheduling: a chunk is a share of what is left). The workers are
+    loky's reusable processes, kept for the next call.
+    """
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from joblib import cpu_count
+
+    queue = deque(tasks)
+    outcomes: list[RunOutcome] = []
+    n_workers = min(cpu_count() - 1, len(tasks) - 1)  # this process is one of the cores
+    stats = {"schedule": "auto", "n_workers": 0, "runs_in_workers": 0}
+    executor, starting, working = None, set(), {}  # working: future -> its chunk
+    broken = False  # a worker failed (or a run could not be pickled): finish here
+    serial_seconds = 0.0
+
+    def start_workers():
+        nonlocal executor
+        executor = _pool()
+        starting.update(executor.submit(_ready) for _ in range(n_workers))
+        stats["n_workers"] = n_workers
+
+    def collect(done) -> int:
+        """Outcomes of finished chunks; returns how many worker slots became free."""
+        nonlocal broken
+        free = 0
+        for f in done:
+            free += 1
+            chunk = working.pop(f, None)
+            starting.discard(f)
+            try:
+                result = f.result()
+            except Exception:  # e.g. an unpicklable dataset callable, a killed worker
+                broken = True
+                queue.extend(chunk or [])
+                continue
+            _warm.update(executor=executor, used=time.monotonic())
+            if chunk is not None:
+                outcomes.extend(result)
+                stats["runs_in_workers"] += len(result)
+                bar.update(len(result))
+        return free
+
+    def hand_out(free: int) -> None:
+        for _ in range(free):
+            if broken or not queue:
+                return
+            size = max(1, len(queue) // (2 * (n_workers + 1)))
+            chunk = [queue.pop() for _ in range(min(size, len(queue)))][::-1]
+            working[executor.submit(_run_chunk, chunk)] = chunk
+
+    if n_workers >= 1 and _pool_is_warm():
+        start_workers()
+    while queue or working:
+        hand_out(collect({f for f in starting | set(working) if f.done()}))
+        if queue:
+            t = time.perf_counter()
+            outcomes.append(run_task(queue.popleft()))
+            serial_seconds += time.perf_counter() - t
+            bar.update(1)
+            expected = serial_seconds / (len(outcomes) - stats["runs_in_workers"]) * len(queue)
+            if executor is None and n_workers >= 1 and expected > START_WORKERS_AFTER_S:
+                start_workers()
+        elif working:
+            # Only chunks already handed out are waited for; workers still starting
+            # are left to start in the background (they serve the next call).
+            wait(set(working), return_when=FIRST_COMPLETED)
+    return outcomes, stats
+
+
+def _execute(tasks: list[RunTask], n_jobs, backend, progress: bool):
     from tqdm.auto import tqdm
 
-    if n_jobs is None:
-        n_jobs = 1 if len(tasks) == 1 else -1
-    outcomes = []
-    with (
-        _backend_context(backend, n_jobs),
-        tqdm(total=len(tasks), desc="compare", unit="run", disable=not progress) as bar,
-    ):
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-        for outcome in parallel(delayed(run_task)(t) for t in tasks):
-            outcomes.append(outcome)
-            bar.update(1)
-    return outcomes
+    with tqdm(total=len(tasks), desc="compare", unit="run", disable=not progress) as bar:
+        if n_jobs is None and backend is None:
+            return _execute_auto(tasks, bar)
+        from joblib import Parallel, delayed
+
+        if n_jobs is None:
+            n_jobs = -1
+        outcomes = []
+        with _backend_context(backend, n_jobs):
+            parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+            for outcome in parallel(delayed(run_task)(t) for t in tasks):
+                outcomes.append(outcome)
+                bar.update(1)
+        return outcomes, {"schedule": "joblib"}
 
 
 def _dataset_name(dataset) -> str:
@@ -192,11 +328,18 @@ def compare(
         Labels drawn at random before the first step.
     n_jobs : int, optional
         Parallel runs (joblib convention: -1 = every core, or every Dask
-        worker). Default: -1, or 1 for a single run.
+        worker). Default (None, with ``backend=None``): chosen from the work,
+        never slower than ``n_jobs=1`` by more than the last run a worker holds.
+        This process runs the sweep itself at once while worker processes start
+        in the background; each worker takes chunks of runs once it is up, and
+        stays up for the next call. A toy sweep that finishes before any worker
+        is up runs serially; a long one uses every core. ``meta["runs_in_workers"]``
+        says how many runs the workers took.
     backend : None, str or dask.distributed.Client
-        None: joblib's default (loky processes). ``"dask"``: the Dask cluster
-        of the current ``dask.distributed`` Client. A ``Client``: that cluster.
-        Any other joblib backend name (``"threading"``) also works.
+        None: the automatic schedule above (or, with an explicit ``n_jobs``,
+        joblib's default, loky processes). ``"dask"``: the Dask cluster of the
+        current ``dask.distributed`` Client. A ``Client``: that cluster. Any other
+        joblib backend name (``"threading"``) also works.
     progress : bool
         Show a tqdm progress bar (one tick per finished run).
     **session_params
@@ -261,7 +404,7 @@ def compare(
         for seed in seed_list
     ]
     t0 = time.perf_counter()
-    outcomes = _execute(tasks, n_jobs, backend, progress)
+    outcomes, schedule = _execute(tasks, n_jobs, backend, progress)
     wall = time.perf_counter() - t0
 
     # Back into sweep order, whatever order the workers finished in.
@@ -278,6 +421,7 @@ def compare(
         "session_params": session_params,
         "backend": backend if backend is None or isinstance(backend, str) else "dask-client",
         "n_jobs": n_jobs,
+        **schedule,
         "wall_seconds": wall,
         "alviz_version": __version__,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

@@ -31,25 +31,49 @@ from ._checks import check_n_draws, check_targets, check_X, check_X_fitted
 __all__ = ["UncertainClassifier", "UncertainRegressor", "as_model", "full_draws", "full_proba"]
 
 
-#: Up to this many rows, scipy/numpy BLAS runs single-threaded inside the models.
+#: Up to this many rows, BLAS and OpenMP run single-threaded inside the models.
 SMALL_BLAS_ROWS = 5000
 _controller = None
+_controller_modules = -1  # len(sys.modules) when the controller was built
+
+
+def _few_threads_controller():
+    """The BLAS and OpenMP libraries to limit, as a threadpoolctl controller (not torch's).
+
+    Scanning the loaded libraries costs tens of milliseconds, so it is done again
+    only when modules were imported since (a new extension may bring a new
+    OpenMP runtime, e.g. scikit-learn's when ``sklearn.ensemble`` is imported).
+    torch's own OpenMP runtime is left alone: torch models set their threads
+    themselves (``n_threads``), and a limit here would override their "auto".
+    """
+    global _controller, _controller_modules
+    if _controller is None or _controller_modules != len(sys.modules):
+        from threadpoolctl import ThreadpoolController
+
+        everything = ThreadpoolController()
+        keep = [
+            lib.filepath
+            for lib in everything.lib_controllers
+            if lib.user_api == "blas" or "torch" not in str(lib.filepath)
+        ]
+        _controller = everything.select(filepath=keep)
+        _controller_modules = len(sys.modules)
+    return _controller
 
 
 def small_blas(n_rows: int):
-    """A context with one BLAS thread when ``n_rows`` is small, else a no-op.
+    """A context with one BLAS and one OpenMP thread when ``n_rows`` is small, else a no-op.
 
-    Small matrix products spend more time synchronising threads than computing;
-    on a busy 2-core machine a GP fit on 36 points ran 5x faster single-threaded.
+    Small matrix products and small tree fits spend more time synchronising
+    threads than computing; on a busy 2-core machine a GP fit on 36 points ran
+    5x faster single-threaded. OpenMP is limited too (scikit-learn's
+    HistGradientBoosting, k-NN distances): where torch had run, its OpenMP
+    runtime and scikit-learn's fight for the cores and a small
+    HistGradientBoosting fit became 7-20x slower (``benchmarks/bench_threads.py``).
     """
-    global _controller
     if n_rows > SMALL_BLAS_ROWS:
         return nullcontext()
-    if _controller is None:  # finding the BLAS libraries is slow: do it once
-        from threadpoolctl import ThreadpoolController
-
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
+    return _few_threads_controller().limit(limits=1)
 
 
 def _expand(p: np.ndarray, classes_: np.ndarray, n_classes: int) -> np.ndarray:

@@ -89,6 +89,7 @@ _BUILTIN = [
     ("knn", "bootstrap", "KNNClassifier", "classification"),
     ("rf", "trees", "ForestClassifier", "classification"),
     ("gp", "gaussian_process", "GPClassifier", "classification"),
+    ("committee", "committee", "CommitteeClassifier", "classification"),
     ("mlp_mc_dropout", "torch_classifiers", "MCDropoutMLP", "classification"),
     ("deep_ensemble", "torch_classifiers", "DeepEnsembleMLP", "classification"),
     ("hetero_mlp", "torch_classifiers", "HeteroscedasticMLP", "classification"),

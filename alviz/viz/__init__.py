@@ -24,6 +24,7 @@ from .gallery import next_queries, query_gallery, query_gallery_spec
 from .learning import learning_curves, learning_curves_spec
 from .regression import regression_bands, regression_bands_spec
 from .selective import conformal_map, conformal_map_spec, risk_coverage, risk_coverage_spec
+from .simplex import simplex_map, simplex_map_spec
 from .uncertainty_maps import uncertainty_maps, uncertainty_maps_spec
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "regression_bands_spec",
     "risk_coverage",
     "risk_coverage_spec",
+    "simplex_map",
+    "simplex_map_spec",
     "strategy_color",
     "uncertainty_maps",
     "uncertainty_maps_spec",

@@ -100,8 +100,9 @@ def conformal_map(session, alpha: float = 0.1, method: str = "lac", resolution: 
         Read, never changed.
     alpha : float
         Target miscoverage: sets hold the true class with probability >= 1 - alpha.
-    method : {"lac", "aps"}
-        Conformity score (see :class:`alviz.calibration.SplitConformal`).
+    method : {"lac", "aps", "aps_conservative"}
+        Conformity score (see :class:`alviz.calibration.SplitConformal`); ``"aps"``
+        draws its uniforms from ``session.seed``.
     resolution : int
         Grid points per axis.
 
