@@ -373,7 +373,6 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             + ([self.play_box] if "play" in shown else [self.busy]),
             [self.click_mode, self.label_choice] if "click" in shown else [],
         ]
-        # Room beside the settings code for more links (e.g. an app link).
         # The settings code as text to copy, and its app link.
         self.links = W.VBox(
             [self.settings_code, _links.link_box(c)] if "settings" in shown else []
