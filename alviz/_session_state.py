@@ -113,7 +113,9 @@ def check_rng_state(obj, where: str, bit_generator) -> dict:
     probe = type(bit_generator)()
     try:
         probe.state = obj
-    except (TypeError, ValueError, KeyError, OverflowError, AttributeError) as exc:
+    # numpy's setter raises whatever its own indexing raises on junk (an IndexError
+    # for an array where an int belongs): every one of them means "not a state".
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, AttributeError) as exc:
         raise _fail(where, f"is not a valid {name} state ({exc}).") from None
     return probe.state
 
