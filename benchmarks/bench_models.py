@@ -46,9 +46,9 @@ def data():
 
 def sk_mlp(warm: bool):
     # The same network and optimiser as alviz's mlp_mc_dropout (without dropout, which
-    # scikit-learn lacks): 64-64 ReLU, Adam lr 0.01, full batch, stop after 20 flat epochs.
+    # scikit-learn lacks): 128-128 ReLU, Adam lr 0.01, full batch, stop after 20 flat epochs.
     return MLPClassifier(
-        hidden_layer_sizes=(64, 64),
+        hidden_layer_sizes=(128, 128),
         solver="adam",
         learning_rate_init=0.01,
         alpha=1e-3,
@@ -204,7 +204,7 @@ def main(argv=None):
     )
     md = f"""# Models
 
-## Refit after one new label (2-D moons, MLP 64-64)
+## Refit after one new label (2-D moons, MLP 128-128)
 
 Median wall time (and CPU time of this process, which contention on the shared machine inflates
 less) of `fit` after adding one label to `n` labels ({NEW_LABELS} successive labels x

@@ -54,6 +54,8 @@ _GAP = Named("gap_region", "the gap")
 _PEAK = Interval(-2.2, -1.8)  # the centre of the noisy band: true noise sd 0.52-0.55
 _QUIET = Interval(2.5, 4.0)  # true noise sd 0.05
 _REGRESSOR = "deep_ensemble_regressor"  # alviz's default regressor (Session)
+_NO_GAP = (("gap", (0.0, 0.0)),)
+_MORE = (("n_samples", 1200),)
 
 HETERO_SINE = Card(
     title="Heteroscedastic sine with a gap",
@@ -71,6 +73,14 @@ HETERO_SINE = Card(
         MeanIn("hetero_sine", _REGRESSOR, "aleatoric_sd", _PEAK, 0.25, 0.8, truth=0.53),
         MeanIn("hetero_sine", _REGRESSOR, "aleatoric_sd", _QUIET, at_most=0.1, truth=0.05),
         UncertaintyRatio("hetero_sine", _REGRESSOR, "epistemic", _GAP, at_least=3.0),
+        # Points added to the gap: the epistemic bump goes (the same x range, no gap).
+        UncertaintyRatio(
+            "hetero_sine", _REGRESSOR, "epistemic", Interval(0.5, 2.0), at_most=2.0, params=_NO_GAP
+        ),
+        # Four times the data: the noise band stays.
+        MeanIn(
+            "hetero_sine", _REGRESSOR, "aleatoric_sd", _PEAK, 0.35, 0.8, params=_MORE, truth=0.53
+        ),
         SequencesDiffer(
             "hetero_sine",
             _REGRESSOR,

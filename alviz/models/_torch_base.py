@@ -134,6 +134,21 @@ class TorchMixin:
     def _n_params(self) -> int:
         return sum(p.numel() for p in self.net_.parameters())
 
+    def _weight_decay(self, n: int) -> float:
+        """The L2 penalty for ``n`` training rows: ``weight_decay``, or scaled by ``prior_n / n``.
+
+        With ``prior_n`` set, the penalty is a fixed prior on the weights whose
+        weight against the data (the loss is a mean over rows) falls as 1/n,
+        as in Gal & Ghahramani's (2016) reading of dropout with weight decay
+        (λ = p l² / (2 N τ)): strong with few labels, weak with many.
+        """
+        prior_n = getattr(self, "prior_n", None)
+        if prior_n is None:
+            return self.weight_decay
+        if not isinstance(prior_n, numbers.Real) or isinstance(prior_n, bool) or not prior_n > 0:
+            raise ValueError(f"prior_n must be a positive number or None; got {prior_n!r}.")
+        return self.weight_decay * float(prior_n) / max(n, 1)
+
     def _min_epochs(self) -> int:
         """Epochs before early stopping may act (e.g. while a loss term is annealed)."""
         return 0
@@ -145,6 +160,7 @@ class TorchMixin:
             self.optimizer_ = Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         opt = self.optimizer_
         n = len(x)
+        opt.weight_decay = self._weight_decay(n)
         rows = self._batch_rows(n)
         start, losses = self.epochs_seen_, []
         best, wait = math.inf, 0
