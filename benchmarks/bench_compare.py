@@ -121,8 +121,8 @@ the conditions of a repeat ran back to back in a shuffled order. Seconds; ratios
 The default runs the sweep in the calling process at once; when the runs left are
 expected to take more than 3 s and the machine has idle cores (1-minute load average), it
 starts worker processes (loky's reusable executor, at most one per core but one) that
-take chunks of runs once they have started; a call never waits for a worker to start. *in workers*: runs the workers took in
-the first / second call of a process.
+take chunks of runs once they have started; a call never waits for a worker to start.
+*in workers*: runs the workers took in the first / second call of a process.
 Machine load average: {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} CPUs.
 
 Command: `{command}`
