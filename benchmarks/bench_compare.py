@@ -50,8 +50,7 @@ def child(sweep: str, n_jobs, seeds: int) -> None:
         )
         times.append(time.perf_counter() - t)
         in_workers.append(res.meta.get("runs_in_workers", 0))
-    aubc = float(res.aubc()["aubc"].mean())
-    print(json.dumps({"calls": times, "in_workers": in_workers, "aubc": aubc}), flush=True)
+    print(json.dumps({"calls": times, "in_workers": in_workers}), flush=True)
 
 
 def run_child(sweep: str, n_jobs, seeds: int) -> dict:
@@ -119,10 +118,11 @@ the conditions of a repeat ran back to back in a shuffled order. Seconds; ratios
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 {chr(10).join(rows)}
 
-The default runs the sweep in the calling process at once and lets worker processes
-(one per core but one, loky's reusable executor) take chunks of runs once they have
-started; a call never waits for a worker to start. *in workers*: runs the workers took in
-the first / second call of a process.
+The default runs the sweep in the calling process at once; when the runs left are
+expected to take more than 3 s and the machine has idle cores (1-minute load average), it
+starts worker processes (loky's reusable executor, at most one per core but one) that
+take chunks of runs once they have started; a call never waits for a worker to start.
+*in workers*: runs the workers took in the first / second call of a process.
 Machine load average: {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} CPUs.
 
 Command: `{command}`

@@ -67,10 +67,23 @@ def test_the_automatic_schedule_gives_the_serial_numbers_with_or_without_workers
     _compare._wait_for_workers()
     slow = {**auto, "budget": 30}
     warm = compare(ds, ["random", "entropy"], seeds=range(6), **slow)
-    assert warm.meta["runs_in_workers"] >= 1
-    assert warm.meta["runs_in_workers"] + 1 <= 12  # this process ran some too
+    assert warm.meta["n_workers"] >= 1 and warm.meta["runs_in_workers"] >= 1
     serial = compare(ds, ["random", "entropy"], seeds=range(6), **{**slow, "n_jobs": 1})
     pd.testing.assert_frame_equal(_numbers(serial), _numbers(warm))
+    # Runs that cannot travel to a worker (an unpicklable dataset callable) run here.
+    import threading
+
+    class Unpicklable:
+        def __init__(self):
+            self.lock = threading.Lock()
+
+        def __call__(self, seed):
+            return ds
+
+    _compare._wait_for_workers()
+    here = compare(Unpicklable(), ["random", "entropy"], seeds=range(6), **slow)
+    assert here.meta["runs_in_workers"] == 0 and here.errors.empty
+    pd.testing.assert_frame_equal(_numbers(serial), _numbers(here))
 
 
 def test_models_dict_and_estimators_are_reseeded_per_run(ds):

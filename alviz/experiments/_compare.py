@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -131,6 +132,22 @@ START_WORKERS_AFTER_S = 3.0
 _warm = {"executor": None, "used": -np.inf}  # the pool whose workers answered, and when
 
 
+def _idle_cores() -> int:
+    """Cores no process is using, from the 1-minute load average (all cores where unknown).
+
+    A worker started on a machine without an idle core does not add CPU: it takes
+    it from this process (measured: a tiny sweep about 2x slower on a loaded 2-core
+    machine while a worker started that never got a run).
+    """
+    from joblib import cpu_count
+
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows
+        return cpu_count()
+    return max(int(cpu_count() - load), 0)
+
+
 def _run_chunk(chunk: list[RunTask]) -> list[RunOutcome]:
     """Several runs in one worker: the dataset is pickled once per chunk, not per run."""
     return [run_task(t) for t in chunk]
@@ -181,8 +198,9 @@ def _execute_auto(tasks: list[RunTask], bar) -> tuple[list[RunOutcome], dict]:
     seconds, more than a whole toy sweep, and on a small machine it takes a core
     from the sweep meanwhile. So this process starts running the runs itself at
     once, in order; it starts workers only when the runs left are expected to
-    take more than :data:`START_WORKERS_AFTER_S` (or when an earlier call left
-    workers up), and hands a worker chunks from the end of the queue only after
+    take more than :data:`START_WORKERS_AFTER_S` and the machine has idle cores
+    (one worker per idle core; or when an earlier call left workers up), and
+    hands a worker chunks from the end of the queue only after
     that worker has answered a no-op: it never waits for a worker to start.
     A call can outlast a serial one only by the start-up's share of the CPU and
     the tail of the last chunk a worker holds; chunks shrink towards the end
@@ -202,11 +220,11 @@ def _execute_auto(tasks: list[RunTask], bar) -> tuple[list[RunOutcome], dict]:
     broken = False  # a worker failed (or a run could not be pickled): finish here
     serial_seconds = 0.0
 
-    def start_workers():
+    def start_workers(n: int):
         nonlocal executor
         executor = _pool()
-        starting.update(executor.submit(_ready) for _ in range(n_workers))
-        stats["n_workers"] = n_workers
+        starting.update(executor.submit(_ready) for _ in range(n))
+        stats["n_workers"] = n
 
     def collect(done) -> int:
         """Outcomes of finished chunks; returns how many worker slots became free."""
@@ -233,12 +251,12 @@ def _execute_auto(tasks: list[RunTask], bar) -> tuple[list[RunOutcome], dict]:
         for _ in range(free):
             if broken or not queue:
                 return
-            size = max(1, len(queue) // (2 * (n_workers + 1)))
+            size = max(1, len(queue) // (2 * (stats["n_workers"] + 1)))
             chunk = [queue.pop() for _ in range(min(size, len(queue)))][::-1]
             working[executor.submit(_run_chunk, chunk)] = chunk
 
     if n_workers >= 1 and _pool_is_warm():
-        start_workers()
+        start_workers(n_workers)
     while queue or working:
         hand_out(collect({f for f in starting | set(working) if f.done()}))
         if queue:
@@ -248,7 +266,9 @@ def _execute_auto(tasks: list[RunTask], bar) -> tuple[list[RunOutcome], dict]:
             bar.update(1)
             expected = serial_seconds / (len(outcomes) - stats["runs_in_workers"]) * len(queue)
             if executor is None and n_workers >= 1 and expected > START_WORKERS_AFTER_S:
-                start_workers()
+                idle = min(n_workers, _idle_cores())
+                if idle >= 1:  # else: retried after the next run
+                    start_workers(idle)
         elif working:
             # Only chunks already handed out are waited for; workers still starting
             # are left to start in the background (they serve the next call).
@@ -330,10 +350,11 @@ def compare(
         Parallel runs (joblib convention: -1 = every core, or every Dask
         worker). Default (None, with ``backend=None``): chosen from the work.
         This process runs the sweep itself at once; only when the runs left are
-        expected to take more than a few seconds do worker processes start, in
-        the background, and each takes chunks of runs once it is up (and stays up
-        for the next call). A toy sweep runs serially; a long one uses every core;
-        no call waits for a worker to start (``benchmarks/bench_compare.py``
+        expected to take more than a few seconds and the machine has idle cores
+        (load average) do worker processes start, in the background, and each
+        takes chunks of runs once it is up (and stays up for the next call). A
+        toy sweep runs serially, a long one on an idle machine uses every core,
+        and no call waits for a worker to start (``benchmarks/bench_compare.py``
         measures it against ``n_jobs=1``). ``meta["runs_in_workers"]`` says how
         many runs the workers took.
     backend : None, str or dask.distributed.Client

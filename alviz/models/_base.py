@@ -83,9 +83,10 @@ def small_blas(n_rows: int):
     Small matrix products and small tree fits spend more time synchronising
     threads than computing; on a busy 2-core machine a GP fit on 36 points ran
     5x faster single-threaded. OpenMP is limited too (scikit-learn's
-    HistGradientBoosting, k-NN distances): where torch had run, its OpenMP
-    runtime and scikit-learn's fight for the cores and a small
-    HistGradientBoosting fit became 7-20x slower (``benchmarks/bench_threads.py``).
+    HistGradientBoosting, k-NN distances): with two OpenMP runtimes in the
+    process (torch brings its own) a small HistGradientBoosting step was
+    reported many times slower, and even without torch two OpenMP threads cost
+    more than they save on small fits (``benchmarks/results/threads.md``).
     """
     if n_rows > SMALL_BLAS_ROWS:
         return nullcontext()
