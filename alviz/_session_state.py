@@ -15,16 +15,25 @@ from . import acquisition
 from ._untrusted import (
     MAX_SEED,
     check_choice,
+    check_dataset_ref,
     check_int,
     check_model_spec,
     check_noise,
     check_params,
     check_plain,
-    check_real,  # noqa: F401
+    estimator_name,
 )
 from .datasets import UNLABELED
 
-__all__ = ["ACTIONS", "STATE_VERSION", "check_config", "check_progress", "check_version"]
+__all__ = [
+    "ACTIONS",
+    "STATE_VERSION",
+    "check_config",
+    "check_progress",
+    "check_version",
+    "model_state",
+    "state_dataset",
+]
 
 #: The state layout this alviz writes; it reads every version up to this one.
 STATE_VERSION = 2
@@ -113,9 +122,7 @@ def check_rng_state(obj, where: str, bit_generator) -> dict:
     probe = type(bit_generator)()
     try:
         probe.state = obj
-    # numpy's setter raises whatever its own indexing raises on junk (an IndexError
-    # for an array where an int belongs): every one of them means "not a state".
-    except (TypeError, ValueError, KeyError, IndexError, OverflowError, AttributeError) as exc:
+    except Exception as exc:  # numpy's setter raises many kinds on junk: all mean "invalid"
         raise _fail(where, f"is not a valid {name} state ({exc}).") from None
     return probe.state
 
@@ -309,3 +316,57 @@ def _rounds(items, n, task, n_classes) -> list[dict]:
             }
         )
     return out
+
+
+# ---------------------------------------------------------------------- dataset and model
+def state_dataset(state: dict, dataset, version: int):
+    """The state's dataset: ``dataset`` if given (it must match), else rebuilt from its reference.
+
+    A reference is rebuilt only from allow-listed, bounded knobs
+    (:func:`alviz._untrusted.check_dataset_ref`).
+    """
+    from . import datasets
+    from ._session_io import fingerprint
+
+    entry = state.get("dataset")
+    if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+        raise ValueError("state['dataset'] must describe the dataset (name, fingerprint).")
+    name = str(entry.get("name"))[:60]
+    if dataset is None:
+        ref = entry.get("registry")
+        if ref is None:
+            raise ValueError(
+                f"the session's dataset {name!r} is not a registered one; pass it: "
+                f"dataset=<the Dataset the session was made with>."
+            )
+        ref = check_dataset_ref(ref, "state['dataset']['registry']")
+        dataset = datasets.load(ref["name"], **ref["params"])
+    elif not isinstance(dataset, datasets.Dataset):
+        raise TypeError(f"dataset must be an alviz Dataset; got {type(dataset).__name__}.")
+    if fingerprint(dataset, version) != entry["fingerprint"]:
+        raise ValueError(
+            f"the session was made with dataset {name!r}, and the dataset "
+            f"{dataset.name!r} ({dataset.n_samples} rows) differs from it (other rows, "
+            f"labels, classes or groups, or another alviz / scikit-learn version generating "
+            f"it): pass the same data as dataset=, or start a new session."
+        )
+    if entry.get("task", dataset.task) != dataset.task:
+        raise ValueError(f"the session is a {entry.get('task')} task; the dataset is not.")
+    return dataset
+
+
+def model_state(spec, params: dict) -> dict:
+    """How a state names the model: a registered name, or an estimator's class and params.
+
+    Parameters that are objects (a kernel, a sub-estimator) cannot be data:
+    they are left out (``params`` None) and the model is passed again on load.
+    """
+    if isinstance(spec, str):
+        return {"name": spec, "params": dict(params)}
+    est = getattr(spec, "estimator", spec) if type(spec).__name__ == "BootstrapModel" else spec
+    cls = type(est)
+    try:
+        plain = check_params(est.get_params(deep=False), "params")
+    except (AttributeError, TypeError, ValueError):
+        plain = None
+    return {"class": estimator_name(est) or f"{cls.__module__}.{cls.__qualname__}", "params": plain}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from . import _filelock, _session_io, _session_state, acquisition, models
-from ._untrusted import check_dataset_ref, check_params, estimator_name, make_estimator
+from ._untrusted import make_estimator
 from ._validation import check_int, check_random_state
 from ._warnings import AlvizWarning
 from .acquisition import Context
@@ -925,23 +925,6 @@ class Session:
         return pd.DataFrame(rows)
 
     # ------------------------------------------------------------------ state
-    def _model_state(self) -> dict:
-        spec = self._model_spec
-        if isinstance(spec, str):
-            return {"name": spec, "params": dict(self._model_params)}
-        est = getattr(spec, "estimator", spec) if type(spec).__name__ == "BootstrapModel" else spec
-        cls = type(est)
-        try:
-            # Objects among the parameters (a kernel, a sub-estimator) cannot be saved as data:
-            # such a model is then passed again on load (model=).
-            params = check_params(est.get_params(deep=False), "params")
-        except (AttributeError, TypeError, ValueError):
-            params = None
-        return {
-            "class": estimator_name(est) or f"{cls.__module__}.{cls.__qualname__}",
-            "params": params,
-        }
-
     def _registry_ref(self, fp: str):
         """The dataset's registry reference, if reloading it still gives this dataset.
 
@@ -989,7 +972,7 @@ class Session:
                 "registry": self._registry_ref(fp),
             },
             "config": {
-                "model": self._model_state(),
+                "model": _session_state.model_state(self._model_spec, self._model_params),
                 "strategy": {"name": self.strategy.name, "params": dict(self._strategy_params)},
                 "batch_size": int(self.batch_size),
                 "initial": self.initial,
@@ -1046,7 +1029,7 @@ class Session:
         """
         version = _session_state.check_version(state)
         rebuilt = dataset is None
-        ds = cls._state_dataset(state, dataset, version)
+        ds = _session_state.state_dataset(state, dataset, version)
         cfg = _session_state.check_config(
             state.get("config"), ds.n_samples, ds.task, model_given=model is not None
         )
@@ -1086,36 +1069,6 @@ class Session:
         if rebuilt and state["dataset"].get("registry") is not None and version >= 2:
             s._reproducible = (state["dataset"]["fingerprint"], True)  # just rebuilt from it
         return s
-
-    @staticmethod
-    def _state_dataset(state: dict, dataset, version: int) -> Dataset:
-        entry = state.get("dataset")
-        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
-            raise ValueError("state['dataset'] must describe the dataset (name, fingerprint).")
-        name = str(entry.get("name"))[:60]
-        if dataset is None:
-            ref = entry.get("registry")
-            if ref is None:
-                raise ValueError(
-                    f"the session's dataset {name!r} is not a registered one; pass it: "
-                    f"dataset=<the Dataset the session was made with>."
-                )
-            from . import datasets
-
-            ref = check_dataset_ref(ref, "state['dataset']['registry']")
-            dataset = datasets.load(ref["name"], **ref["params"])
-        elif not isinstance(dataset, Dataset):
-            raise TypeError(f"dataset must be an alviz Dataset; got {type(dataset).__name__}.")
-        if _session_io.fingerprint(dataset, version) != entry["fingerprint"]:
-            raise ValueError(
-                f"the session was made with dataset {name!r}, and the dataset "
-                f"{dataset.name!r} ({dataset.n_samples} rows) differs from it (other rows, "
-                f"labels, classes or groups, or another alviz / scikit-learn version generating "
-                f"it): pass the same data as dataset=, or start a new session."
-            )
-        if entry.get("task", dataset.task) != dataset.task:
-            raise ValueError(f"the session is a {entry.get('task')} task; the dataset is not.")
-        return dataset
 
     # ------------------------------------------------------------------ persistence
     @property

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from numpy.lib import format as npformat
 
 import alviz as al
@@ -431,11 +429,9 @@ def _paths(obj, prefix=()):
 JUNK = [None, -1, 10**30, 1e300, float("nan"), True, "x", [], [-1], {}, {"a": 1}, np.array([-5])]
 
 
-@given(st.data())
-@settings(max_examples=150, deadline=None)
-def test_any_damaged_entry_is_a_clear_error(data):
-    """Replace any one entry of a valid state by junk: from_state raises ValueError/TypeError
-    (or still works), never anything else."""
+def test_any_damaged_entry_is_a_clear_error():
+    """Replace any one entry of a valid state by any junk value: from_state raises
+    ValueError/TypeError (or still works), never anything else."""
     import copy
 
     ds = al.datasets.load("moons", n_samples=60, seed=0)
@@ -443,14 +439,18 @@ def test_any_damaged_entry_is_a_clear_error(data):
     s.step()
     s.skip(int(s.pool_indices[-1]))
     state = s.state()
-    paths = [p for p in _paths(state) if p]
-    path = data.draw(st.sampled_from(paths))
-    bad = copy.deepcopy(state)
-    target = bad
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = data.draw(st.sampled_from(JUNK))
-    try:
-        al.Session.from_state(bad)
-    except (ValueError, TypeError):
-        pass
+    surprises = []
+    for path in [p for p in _paths(state) if p]:
+        for junk in JUNK:
+            bad = copy.deepcopy(state)
+            target = bad
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = junk
+            try:
+                al.Session.from_state(bad)
+            except (ValueError, TypeError):
+                pass
+            except Exception as exc:  # what the test looks for
+                surprises.append((path, junk, exc))
+    assert not surprises, surprises[:3]
