@@ -181,7 +181,7 @@ def check_choice(value, name: str, choices):
     """Check that ``value`` is one of ``choices``; the message lists them."""
     try:
         ok = value in choices
-    except TypeError:  # an unhashable value against a set
+    except (TypeError, ValueError):  # an unhashable value, or an array compared elementwise
         ok = False
     if not ok:
         raise ValueError(f"{name} must be one of {list(choices)}; got {value!r}.")
