@@ -181,7 +181,7 @@ def check_choice(value, name: str, choices):
     """Check that ``value`` is one of ``choices``; the message lists them."""
     try:
         ok = value in choices
-    except TypeError:  # an unhashable value against a set
+    except (TypeError, ValueError):  # an unhashable value, or an array compared elementwise
         ok = False
     if not ok:
         raise ValueError(f"{name} must be one of {list(choices)}; got {value!r}.")
@@ -418,23 +418,39 @@ def nonfinite_report(counts: dict, n_bad_rows: int, name: str, fix: str) -> str:
     )
 
 
-def _as_float(x, name: str) -> np.ndarray:
-    """``x`` as a float32/float64 array (other numbers become float64); no shape checks."""
+_ENCODE_HINT = (
+    "Encode text or category columns first: alviz.datasets.from_dataframe does it, or "
+    "sklearn.preprocessing.OneHotEncoder."
+)
+
+
+def _as_numeric(x, name: str, hint: str) -> np.ndarray:
+    """``x`` as an array of bools or real numbers (object arrays of numbers become float64)."""
     try:
         a = np.asarray(x)
     except Exception as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be array-like of numbers; got {type(x).__name__}.") from exc
+    if a.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: {name} has dtype {a.dtype}. Pass the real part "
+            f"({name}.real), the magnitude (np.abs({name})), or both as separate columns."
+        )
     if a.dtype.kind == "O":
         try:
             a = a.astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(
-                f"{name} must hold numbers; got {_describe(a)} with non-numeric entries ({exc})."
+                f"{name} must hold numbers; got {_describe(a)} with non-numeric entries "
+                f"({exc}). {hint}"
             ) from exc
     if a.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold numbers; got {_describe(a)}. Convert it with np.asarray(..., float)."
-        )
+        raise TypeError(f"{name} must hold numbers; got {_describe(a)}. {hint}")
+    return a
+
+
+def _as_float(x, name: str) -> np.ndarray:
+    """``x`` as a float32/float64 array (other numbers become float64); no shape checks."""
+    a = _as_numeric(x, name, "Convert it with np.asarray(..., float).")
     if a.dtype not in (np.float32, np.float64):
         a = a.astype(np.float64)
     return a
@@ -488,29 +504,7 @@ def check_array(
             f"input is not supported: pass {name}.toarray() (fine up to a few thousand columns) "
             f"or reduce it first (e.g. sklearn.decomposition.TruncatedSVD)."
         )
-    try:
-        a = np.asarray(X)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be array-like of numbers; got {type(X).__name__}.") from exc
-    if a.dtype.kind == "c":
-        raise ValueError(
-            f"Complex data not supported: {name} has dtype {a.dtype}. Pass the real part "
-            f"({name}.real), the magnitude (np.abs({name})), or both as separate columns."
-        )
-    if a.dtype.kind == "O":
-        try:
-            a = a.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"{name} must hold numbers; got {_describe(a)} with non-numeric entries ({exc}). "
-                f"Encode text or category columns first: alviz.datasets.from_dataframe does it, "
-                f"or sklearn.preprocessing.OneHotEncoder."
-            ) from exc
-    if a.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold numbers; got {_describe(a)}. Encode text or category columns "
-            f"first: alviz.datasets.from_dataframe does it, or sklearn.preprocessing.OneHotEncoder."
-        )
+    a = _as_numeric(X, name, _ENCODE_HINT)
     if ensure_2d and a.ndim < 2:
         raise ValueError(
             f"{name} must be a 2-D array of shape {shape}; got "

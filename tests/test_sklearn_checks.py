@@ -182,3 +182,23 @@ def test_wrapper_strategies_expose_their_base_deeply(name):
 
 def test_wrappers_exist():
     assert set(WRAPPERS) == {"cost_sensitive", "density_weighted", "hybrid"}
+
+
+# ------------------------------------------------------------------ labels
+CLASSIFIER_NAMES = al.models.names("classification")
+
+
+@pytest.mark.parametrize("name", CLASSIFIER_NAMES)
+def test_non_contiguous_integer_labels_are_three_classes(name):
+    """Labels {0, 2, 5}: each keeps its own column (logreg merged 2 and 5 before)."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
+    X = np.repeat(centres, 16, axis=0) + rng.normal(0, 0.4, (48, 2))
+    y = np.repeat([0, 2, 5], 16)
+    params = dict(FAST.get(name, {}))
+    if name == "cnn_mc_dropout":
+        params.update(max_epochs=100, lr=1e-2)
+    model = al.models.make(name, **params).fit(X, y)
+    np.testing.assert_array_equal(model.classes_, [0, 2, 5])
+    assert (model.predict(X) == y).mean() >= 0.9
+    np.testing.assert_allclose(model.predict_proba(X).sum(axis=1), 1.0)

@@ -265,3 +265,24 @@ def test_one_typo_in_a_numeric_column_is_reported_not_one_hot_encoded(tmp_path):
     # On purpose, the column can still be categories.
     ds = al.datasets.from_csv(path, target="label", categorical=["age"])
     assert ds.meta["columns"]["categorical"] == ["age"]
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: al.calibration.energy_score([[0.0, 1.0]], temperature=True), "temperature"),
+        (lambda: al.calibration.accuracy_at_coverage([[0.4, 0.6]], [1], coverage=True), "coverage"),
+    ],
+)
+def test_bools_are_not_numbers_in_calibration(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_a_misspelt_model_or_strategy_parameter_lists_the_valid_ones(moons):
+    with pytest.raises(TypeError, match=r"no parameter\(s\) 'Cc'.*Did you mean 'C'\?"):
+        al.Session(moons, model="logreg", model_params={"Cc": 1.0})
+    with pytest.raises(TypeError, match=r"no parameter\(s\) 'alfa'.*alpha, method"):
+        al.Session(moons, strategy="conformal_set_size", strategy_params={"alfa": 0.2})
+    with pytest.raises(ValueError, match=r"LaplaceLogisticRegression\(C=-1\)"):
+        al.Session(moons, model="logreg", model_params={"C": -1})

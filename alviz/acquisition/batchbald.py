@@ -44,7 +44,7 @@ import numpy as np
 from scipy.special import softmax
 
 from .. import uncertainty as U
-from .._validation import check_draws, check_random_state
+from .._validation import check_draws, check_int, check_random_state
 from ._base import Context, check_batch_size, top_k
 from ._registry import register
 from .draws import BALD
@@ -128,12 +128,13 @@ def batch_bald_batch(
     p = check_draws(probs_draws)
     n_pool = p.shape[1]
     batch_size = check_batch_size(batch_size, n_pool)
-    if not isinstance(max_configurations, int | np.integer) or max_configurations < 1:
-        raise ValueError(
-            f"max_configurations must be an integer >= 1; got {max_configurations!r}. "
-            f"The default, {MAX_CONFIGURATIONS}, keeps the joint exact for the first 3 picks of "
-            f"10 classes and estimates the gain of later picks within about 0.005 nats."
-        )
+    try:
+        check_int(max_configurations, "max_configurations", 1)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{exc} The default, {MAX_CONFIGURATIONS}, keeps the joint exact for the first 3 "
+            f"picks of 10 classes and estimates the gain of later picks within about 0.005 nats."
+        ) from None
     rng = check_random_state(seed)
     d = U.decompose(p)
     bound = d.epistemic

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_random_state
+from .._validation import check_int, check_random_state
 from ._base import Context, Strategy, _positions, check_batch_size, top_k
 from ._geometry import (
     as_embeddings,
@@ -203,8 +203,7 @@ def hybrid_batch(
     rng = check_random_state(seed)
     if diversity not in ("kmeans", "kcenter"):
         raise ValueError(f"diversity must be 'kmeans' or 'kcenter'; got {diversity!r}.")
-    if not isinstance(prefilter, int | np.integer) or prefilter < 1:
-        raise ValueError(f"prefilter must be an integer >= 1; got {prefilter!r}.")
+    check_int(prefilter, "prefilter", 1)
     cand = top_k(s, min(len(s), prefilter * k), rng)
     if k == 1 or len(cand) == k:
         return cand[:k]

@@ -52,7 +52,11 @@ def energy_score(logits, temperature: float = 1.0) -> np.ndarray:
         The energy: HIGH = out-of-distribution (in-distribution inputs get
         large logits, hence low energy). Liu et al. threshold ``-energy``.
     """
-    if not isinstance(temperature, float | int) or not temperature > 0:
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, float | int)
+        or temperature <= 0
+    ):
         raise ValueError(f"temperature must be a positive number; got {temperature!r}.")
     z = check_array(
         logits, "logits", dtype=np.float64, ensure_min_samples=0, shape="(n_samples, n_classes)"
@@ -100,7 +104,7 @@ class MahalanobisDetector(BaseEstimator):
         -------
         self
         """
-        if not isinstance(self.reg, float | int) or self.reg < 0:
+        if isinstance(self.reg, bool) or not isinstance(self.reg, float | int) or self.reg < 0:
             raise ValueError(f"reg must be a non-negative number; got {self.reg!r}.")
         x = check_array(features, "features", dtype=np.float64, ensure_min_samples=0)
         y = check_labels(y, n_samples=x.shape[0])

@@ -104,7 +104,7 @@ def accuracy_at_coverage(probs, y, coverage: float) -> float:
     float
         Accuracy among the answered samples.
     """
-    if not isinstance(coverage, float | int) or not 0 < coverage <= 1:
+    if isinstance(coverage, bool) or not isinstance(coverage, float | int) or not 0 < coverage <= 1:
         raise ValueError(f"coverage must be a number in (0, 1], e.g. 0.8; got {coverage!r}.")
     errors, _ = _ranked_errors(probs, y)
     if len(errors) == 0:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
+from .._validation import check_int
 from .._version import __version__
 from .._warnings import AlvizWarning
 from ._results import Results
@@ -63,14 +64,6 @@ def _check_names(strategies: dict, models: dict) -> None:
                 f"unknown model {spec!r}; available: {', '.join(model_registry.names())}. "
                 f"Any scikit-learn classifier with predict_proba may be passed instead."
             )
-
-
-def _check_int(value, name: str, low: int, allow_none: bool = False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}.")
-    return int(value)
 
 
 def _check_seeds(seeds) -> list[int]:
@@ -395,9 +388,9 @@ def compare(
     model_specs = _labelled(models, "model", _model_label)
     _check_names(strategy_specs, model_specs)
     seed_list = _check_seeds(seeds)
-    budget = _check_int(budget, "budget", 1, allow_none=True)
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    initial = _check_int(initial, "initial", 0)
+    budget = None if budget is None else check_int(budget, "budget", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    initial = check_int(initial, "initial", 0)
     if budget is not None and budget < batch_size:
         raise ValueError(
             f"budget={budget} is smaller than batch_size={batch_size}: no step would run. "

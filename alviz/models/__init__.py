@@ -9,12 +9,20 @@ torch model is made or one of its classes is accessed.
 
 from importlib import import_module
 
-from ._base import UncertainClassifier, UncertainRegressor, as_model, full_draws, full_proba
+from ._base import (
+    UncertainClassifier,
+    UncertainRegressor,
+    ValidatedEstimator,
+    as_model,
+    full_draws,
+    full_proba,
+)
 from ._registry import CLASS_MODULES, make, names, register, task_of
 
 __all__ = [
     "UncertainClassifier",
     "UncertainRegressor",
+    "ValidatedEstimator",
     "as_model",
     "full_draws",
     "full_proba",
