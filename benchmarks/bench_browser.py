@@ -9,8 +9,10 @@ whose controller records the Python-side time of every action; Playwright
 drives Debian's Chromium against a JupyterLab this script starts (the
 fixtures of ``tests/test_browser.py``). A ``mousedown`` listener stamps the
 start of each action; the action is redrawn when Python has answered (the
-status line changed) and the plot has been quiet for 250 ms after its last
-``plotly_afterplot`` or DOM change: the redrawn moment is that last event.
+status line changed), the plot shows the new state (its first panel's title
+gives the new round and label count) and it has been quiet for 250 ms after
+its last ``plotly_afterplot`` or DOM change: the redrawn moment is that last
+event (or the moment the new title was seen, if later).
 Bytes per update are the websocket frames (both ways) between one action's
 mousedown and its redrawn moment; the Python side's own time comes from the
 same run.
@@ -121,20 +123,29 @@ def status_text(page) -> str:
     return page.locator(".widget-html-content b").first.inner_text(timeout=60_000)
 
 
-def wait_redrawn(page, before: str, quiet_ms: int = 250, timeout_s: float = 120) -> float:
-    """Milliseconds from the last mousedown to the plot's last change after Python answered."""
+TITLE_JS = "() => document.querySelector('.js-plotly-plot').layout.annotations[0].text"
+
+
+def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: float = 180):
+    """Milliseconds from the last mousedown until the plot shows the new state and is quiet.
+
+    The plot shows the new state when its first panel's title (round and label count)
+    differs from ``title``; it is redrawn at its last ``plotly_afterplot`` or DOM change
+    after that, or when the new title was first seen, whichever is later.
+    """
     end = time.monotonic() + timeout_s
-    while status_text(page) == before:
+    while status_text(page) == before or page.evaluate(TITLE_JS) == title:
         if time.monotonic() > end:
-            raise TimeoutError(f"status stayed {before!r}")
-        page.wait_for_timeout(20)
+            raise TimeoutError(f"status stayed {before!r} or the plot title {title!r}")
+        page.wait_for_timeout(15)
+    seen = page.evaluate("() => performance.now()")
     while True:
         down, last, now = page.evaluate(
             "() => [window.__alviz.down, Math.max(0, ...window.__alviz.events.slice(-50)),"
             " performance.now()]"
         )
-        if now - max(last, down) >= quiet_ms:
-            return max(last - down, 0.0)
+        if now - max(last, seen) >= quiet_ms:
+            return max(last, seen) - down
         if time.monotonic() > end:
             raise TimeoutError("the plot never went quiet")
         page.wait_for_timeout(40)
@@ -178,19 +189,19 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
             f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length"
         )
         x, y, _ = page.evaluate(POINT_JS, [TRACE["pool"], int(rng.integers(n_pool))])
-        before = status_text(page)
+        before, title = status_text(page), page.evaluate(TITLE_JS)
         frames.reset()
         page.mouse.click(x, y)
-        ms = wait_redrawn(page, before)
+        ms = wait_redrawn(page, before, title)
         if k:
             click_ms.append(ms)
             click_bytes.append(frames.sent + frames.received)
     step = page.get_by_role("button", name="Step")
     for _ in range(steps):
-        before = status_text(page)
+        before, title = status_text(page), page.evaluate(TITLE_JS)
         frames.reset()
         step.click()
-        step_ms.append(wait_redrawn(page, before))
+        step_ms.append(wait_redrawn(page, before, title))
         step_bytes.append(frames.sent + frames.received)
     page.close()
     rows = [json.loads(line) for line in times.read_text().splitlines()]

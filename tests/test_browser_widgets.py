@@ -263,7 +263,7 @@ def test_a_50000_point_pool_draws_a_sample_with_its_note(open_notebook):
     from alviz.viz.boundary import TRACE
 
     page = open_notebook("large")
-    sync_api.expect(status(page)).to_contain_text("pool 49,990", timeout=180_000)
+    sync_api.expect(status(page)).to_contain_text("pool 49990", timeout=180_000)
     assert (
         page.evaluate("t => document.querySelector('.js-plotly-plot').data[t].type", TRACE["pool"])
         == "scattergl"

@@ -121,7 +121,8 @@ def labeled_trace(session, panel: int = 0, size: int = 9, showlegend: bool = Tru
     # A noisy oracle's wrong answers stand out: the model learns from them all the same.
     wrong = (truth >= 0) & (truth != given)
     return dict(
-        type=scatter_type(len(lab)),
+        # The pool's kind: SVG markers would sit under a WebGL pool's canvas.
+        type=scatter_type(len(session.pool_indices)),
         x=f32(ds.X2d[lab, 0]),
         y=f32(ds.X2d[lab, 1]),
         mode="markers",
@@ -144,7 +145,7 @@ def queried_trace(session, panel: int = 0, showlegend: bool = True, indices=None
     q = just_queried(session) if indices is None else np.asarray(indices, dtype=np.int64)
     X2d = session.dataset.X2d
     return dict(
-        type="scatter",
+        type=scatter_type(len(session.pool_indices)),
         x=f32(X2d[q, 0]),
         y=f32(X2d[q, 1]),
         mode="markers",

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._grid import grid_view
-from ._points import labeled_trace, pool_trace, sample_note
+from ._points import labeled_trace, pool_trace, sample_note, scatter_type
 from ._spec import FigureSpec
 from ._style import QUERY_COLOR, SCORE_SCALE, base_layout, f32, heat, i32
 
@@ -109,7 +109,7 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
         ),
         labeled_trace(session, size=8),
         dict(
-            type="scatter",
+            type=scatter_type(len(pool)),
             x=f32(session.dataset.X2d[top, 0]),
             y=f32(session.dataset.X2d[top, 1]),
             mode="markers",

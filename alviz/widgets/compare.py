@@ -227,7 +227,7 @@ class Compare(ControlsMixin, W.VBox):
             value=c.map,
             style={"button_width": "150px"},
         )
-        self.map.observe(lambda ch: c.set_map(ch["new"]), names="value")
+        self.map.observe(lambda ch: self.busy_while(c.set_map, ch["new"]), names="value")
         self.status, self.message = W.HTML(), W.HTML()
         c.observe(lambda _: self._show())
         self._show()
