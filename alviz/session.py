@@ -29,7 +29,7 @@ __all__ = ["Round", "Session"]
 
 _DEFAULTS = {
     "classification": ("logreg", "entropy"),
-    "regression": ("gp_regressor", "max_epistemic_variance"),
+    "regression": ("deep_ensemble_regressor", "max_epistemic_variance"),
 }
 
 
@@ -110,7 +110,7 @@ class Session:
     model : str or estimator, optional
         A name from :func:`alviz.models.names` or any scikit-learn classifier
         with ``predict_proba`` (draws by bootstrap if it has no ``sample_proba``).
-        Default: ``"logreg"`` (classification), ``"gp_regressor"`` (regression).
+        Default: ``"logreg"`` (classification), ``"deep_ensemble_regressor"`` (regression).
     strategy : str or Strategy, optional
         A name from :func:`alviz.acquisition.names` or an instance. Default:
         ``"entropy"`` (classification), ``"max_epistemic_variance"`` (regression).

@@ -29,6 +29,11 @@ class Card:
         Licence of the data.
     size : str
         Sizes as text, filled in by :class:`Dataset`.
+    claims : tuple of Claim
+        What the world shows, as executable statements
+        (:mod:`alviz.datasets._claims`); the test suite checks every one over
+        several seeds and ``data/datasets.md`` prints their measured values.
+        The prose in ``shows`` states nothing that is not a claim.
     """
 
     title: str
@@ -36,12 +41,14 @@ class Card:
     source: str
     license: str
     size: str = ""
+    claims: tuple = ()
 
     def __str__(self) -> str:
-        return (
+        out = (
             f"{self.title}\n  shows:   {self.shows}\n  size:    {self.size}\n"
             f"  source:  {self.source}\n  licence: {self.license}"
         )
+        return out + "".join(f"\n  claim:   {c.text()}" for c in self.claims)
 
 
 @dataclass

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._base import Card
 from ._build import build
+from ._claims import Accuracy, Difference, Named, NearDuplicates, Not, QueriesIn, UncertaintyRatio
 from ._params import (
     check_int,
     check_real,
@@ -26,7 +27,16 @@ from ._params import (
 )
 from ._registry import register
 
-__all__ = ["aleatoric", "aleatoric_epistemic", "epistemic", "groups", "in_box", "outliers"]
+__all__ = [
+    "aleatoric",
+    "aleatoric_epistemic",
+    "epistemic",
+    "groups",
+    "in_box",
+    "missed_cluster",
+    "outliers",
+    "repeated_noise",
+]
 
 _GENERATED = "BSD-3-Clause (generated data; alviz generator)"
 
@@ -48,14 +58,22 @@ def _sizes(n_samples, test_size, seed):
 
 
 # --------------------------------------------------------------------- aleatoric
+_BAND = Named("overlap_region", "the 50/50 band")
+
 ALEATORIC = Card(
     title="Aleatoric: overlapping classes",
-    shows="A band where the two classes are mixed 50/50: every model stays unsure there, "
-    "however many labels it gets (aleatoric uncertainty, meta['overlap_region']); outside "
-    "it the classes are clean. Entropy sampling keeps querying the band for nothing; "
-    "meta['bayes_accuracy'] is the best accuracy any model can reach.",
+    shows="A band where the two classes are mixed 50/50 (meta['overlap_region']); outside it "
+    "the classes are clean. Uncertainty there is aleatoric: more labels do not remove it. "
+    "Entropy sampling keeps querying the band. meta['bayes_accuracy'] = 1 - overlap / 12 "
+    "is the expected accuracy of the best possible classifier.",
     source="alviz generator (uniform square; labels random inside a vertical band)",
     license=_GENERATED,
+    claims=(
+        Accuracy("aleatoric", "logreg", region=Not(_BAND), at_least=0.95),
+        Accuracy("aleatoric", "logreg", region=_BAND, at_most=0.7),
+        UncertaintyRatio("aleatoric", "logreg", "total", _BAND, at_least=2.0),
+        QueriesIn("aleatoric", "logreg", "entropy", _BAND, n_queries=20, at_least=15),
+    ),
 )
 
 
@@ -105,15 +123,29 @@ def aleatoric(n_samples: int = 500, overlap: float = 1.5, test_size: float = 0.2
 
 
 # --------------------------------------------------------------------- epistemic
+_GAP = Named("empty_region", "the gap")
+
 EPISTEMIC = Card(
     title="Epistemic: a gap in the data",
     shows="The pool has no points in a central gap (meta['empty_region']), where the true "
-    "boundary bulges upwards. Models trained on the pool extrapolate a flat boundary "
-    "through the gap and are wrong there; a good model (ensemble, MC dropout) is unsure "
-    "there: epistemic uncertainty, which labels in the gap would remove. The test split "
-    "covers the gap, so test accuracy shows the cost; maps show it on the display plane.",
+    "boundary bulges upwards. A model trained on the pool draws a flat boundary through the "
+    "gap and is wrong there; the test split covers the gap, so test accuracy shows the cost. "
+    "A deep ensemble with randomized priors is more unsure (epistemic uncertainty) in the "
+    "gap than elsewhere. MC dropout is not: its uncertainty grows away from the data at the "
+    "edges of a world, not in a gap between data (Foong et al. 2019, 'In-Between' "
+    "Uncertainty in Bayesian Neural Networks).",
     source="alviz generator (uniform points, boundary y = bump * cos²(πx/gap) in the gap)",
     license=_GENERATED,
+    claims=(
+        Difference(
+            Accuracy("epistemic", "logreg", region=Not(_GAP)),
+            Accuracy("epistemic", "logreg", region=_GAP),
+            at_least=0.05,
+            what="Test accuracy outside the gap minus in the gap",
+        ),
+        UncertaintyRatio("epistemic", "deep_ensemble", "epistemic", _GAP, at_least=1.5),
+        UncertaintyRatio("epistemic", "mlp_mc_dropout", "epistemic", _GAP, at_most=1.2),
+    ),
 )
 
 
@@ -187,16 +219,24 @@ def epistemic(
 
 
 # --------------------------------------------------------------------- outliers
+_FAR = Named("outlier_region", "the outliers")
+
 OUTLIERS = Card(
     title="Outliers in the pool",
     shows="Two clean clusters plus a few far-away points with random labels, placed along "
-    "the extension of the class boundary (meta['outlier_radius']: every point farther "
-    "from the origin is an outlier). Entropy sampling chases them although labelling them "
-    "teaches nothing about the test data: a Gaussian-process classifier ranks them all "
-    "first (far from data it says 50/50), a logistic regression those near its boundary's "
-    "extension. Density-weighted strategies do not. The outliers are in the pool only.",
+    "the extension of the class boundary (meta['outlier_region']: every point farther than "
+    "meta['outlier_radius'] from the origin is an outlier). Entropy sampling chases them "
+    "although labelling them teaches nothing about the test data: a Gaussian-process "
+    "classifier ranks them first (far from data it says 50/50). Density-weighted sampling "
+    "does not query them. The outliers are in the pool only.",
     source="alviz generator (Gaussian clusters at (±1.5, 0); outliers on a far ring)",
     license=_GENERATED,
+    claims=(
+        QueriesIn("outliers", "gp", "entropy", _FAR, 8, at_least=6, initial=20, batch_size=8),
+        QueriesIn(
+            "outliers", "gp", "density_weighted", _FAR, 8, at_most=0, initial=20, batch_size=8
+        ),
+    ),
 )
 
 
@@ -264,7 +304,12 @@ def outliers(
         X_test=X_test,
         y_test=y_test,
         seed=seed,
-        meta={"n_outliers": n_outliers, "outlier_radius": radius, "noise": noise},
+        meta={
+            "n_outliers": n_outliers,
+            "outlier_radius": radius,
+            "outlier_region": {"centre": (0.0, 0.0), "radius": radius, "outside": True},
+            "noise": noise,
+        },
     )
 
 
@@ -273,10 +318,18 @@ GROUPS = Card(
     title="An under-represented group",
     shows="Each row belongs to a group (ds.groups: 0 majority, 1 minority; not a feature). "
     "The minority is rare and follows a different rule (class by the second coordinate "
-    "instead of the first), so models fitted to the data serve it worse: per-group "
-    "accuracy and calibration reveal what overall accuracy hides.",
+    "instead of the first), so a model fitted to the data serves it worse: per-group "
+    "accuracy reveals what overall accuracy hides.",
     source="alviz generator (two Gaussian groups with different class boundaries)",
     license=_GENERATED,
+    claims=(
+        Difference(
+            Accuracy("groups", "logreg", group=0),
+            Accuracy("groups", "logreg", group=1),
+            at_least=0.15,
+            what="Test accuracy of the majority minus that of the minority",
+        ),
+    ),
 )
 
 
@@ -345,16 +398,33 @@ def groups(
 
 
 # --------------------------------------------------------------------- both
+_EMPTY = Named("empty_region", "the sparse box")
+_SQUARE = Named("overlap_region", "the 50/50 square")
+# 40 labels from outside the sparse box, then one batch of 10: where do the first picks go?
+_AE_START = {"initial": 40, "initial_region": Not(_EMPTY), "batch_size": 10}
+
+
+def _ae_bald(model: str, **bounds) -> QueriesIn:
+    return QueriesIn("aleatoric_epistemic", model, "bald", _EMPTY, 10, **bounds, **_AE_START)
+
+
 ALEATORIC_EPISTEMIC = Card(
     title="Aleatoric and epistemic side by side",
     shows="A dense square where labels are a coin flip (meta['overlap_region']: aleatoric, "
     "more labels do not help) and, above it, a sparsely sampled box that the labelled data "
     "never reach (meta['empty_region']: epistemic). With a model whose draws approximate a "
-    "posterior (bootstrapped logistic regression, MC dropout, an ensemble of MLPs), entropy "
-    "queries the dense square while BALD (mutual information) queries the sparse box. "
-    "Single trees' votes are not such draws: with a random forest, BALD also picks the square.",
+    "posterior (Laplace logistic regression, MC dropout, a deep ensemble), entropy queries "
+    "the dense square while BALD (mutual information) queries the sparse box. MC dropout's "
+    "epistemic uncertainty is larger in the sparse box than elsewhere.",
     source="alviz generator (uniform boxes; clean classes left and right of the square)",
     license=_GENERATED,
+    claims=(
+        QueriesIn("aleatoric_epistemic", "logreg", "entropy", _SQUARE, 10, at_least=8, **_AE_START),
+        _ae_bald("logreg", at_least=6),
+        _ae_bald("mlp_mc_dropout", at_least=6),
+        _ae_bald("deep_ensemble", at_least=6),
+        UncertaintyRatio("aleatoric_epistemic", "mlp_mc_dropout", "epistemic", _EMPTY, at_least=2),
+    ),
 )
 
 _OVERLAP_BOX = ((-1.0, 1.0), (-1.0, 1.0))
@@ -438,4 +508,179 @@ def aleatoric_epistemic(
             "overlap_region": _OVERLAP_BOX,
             "empty_region": _EMPTY_BOX,
         },
+    )
+
+
+# --------------------------------------------------------------------- missed cluster
+_MISSED = {"centre": (-5.0, 0.0), "radius": 1.5}
+
+MISSED_CLUSTER = Card(
+    title="Sampling bias: a cluster uncertainty sampling never finds",
+    shows="Two large clusters (class 0 left, class 1 right) and, far beyond class 0, a small "
+    "cluster of class 1 (meta['hidden_cluster']). Starting from labels outside it, a model "
+    "calls the far cluster class 0 with confidence, so uncertainty sampling keeps querying "
+    "the boundary between the two large clusters and never looks there, while random "
+    "sampling soon labels a point in it (Dasgupta 2011, 'Two faces of active learning').",
+    source="alviz generator (Gaussian clusters at (-1.5, 0), (1.5, 0) and (-5, 0))",
+    license=_GENERATED,
+    claims=tuple(
+        QueriesIn(
+            "missed_cluster",
+            "logreg",
+            strategy,
+            Named("hidden_cluster", "the far cluster"),
+            30,
+            initial=10,
+            initial_region=Not(Named("hidden_cluster", "the far cluster")),
+            **bounds,
+        )
+        for strategy, bounds in [
+            ("entropy", {"at_most": 0}),
+            ("margin", {"at_most": 0}),
+            ("random", {"at_least": 1}),
+        ]
+    ),
+)
+
+
+def _missed_sample(rng, n: int, share: float, spread: float):
+    n_hidden = max(1, round(share * n))
+    n0 = (n - n_hidden) // 2
+    n1 = n - n_hidden - n0
+    centres = np.array([[-1.5, 0.0]] * n0 + [[1.5, 0.0]] * n1 + [_MISSED["centre"]] * n_hidden)
+    sd = np.array([spread] * (n0 + n1) + [0.35] * n_hidden)[:, None]
+    X = centres + sd * rng.standard_normal((n, 2))
+    y = np.array([0] * n0 + [1] * (n1 + n_hidden), dtype=np.int64)
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+@register("missed_cluster", MISSED_CLUSTER)
+def missed_cluster(
+    n_samples: int = 400,
+    share: float = 0.1,
+    spread: float = 0.6,
+    test_size: float = 0.25,
+    seed: int = 0,
+):
+    """Two large Gaussian clusters and a small class-1 cluster far beyond class 0.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows in pool and test together.
+    share : float
+        Share of the rows in the far cluster, in (0, 0.3].
+    spread : float
+        Standard deviation of the two large clusters (the far one has 0.35).
+    test_size : float
+        Share of ``n_samples`` drawn as the test split (same layout).
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    Dataset
+        ``meta["hidden_cluster"]`` is the far cluster as a disc
+        ``{"centre": (x, y), "radius": r}``.
+    """
+    n_pool, n_test, seed = _sizes(n_samples, test_size, seed)
+    share = check_real(share, "share", 0.0, 0.3, low_open=True)
+    spread = check_real(spread, "spread", 0.05, 1.0)
+    rng_pool, rng_test = pool_and_test_streams(seed)
+    X_pool, y_pool = _missed_sample(rng_pool, n_pool, share, spread)
+    X_test, y_test = _missed_sample(rng_test, n_test, share, spread)
+    return build(
+        "missed_cluster",
+        X_pool,
+        y_pool,
+        card=MISSED_CLUSTER,
+        X_test=X_test,
+        y_test=y_test,
+        seed=seed,
+        meta={"share": share, "spread": spread, "hidden_cluster": dict(_MISSED)},
+    )
+
+
+# --------------------------------------------------------------------- repeated noise
+def _dup(strategy: str, **bounds) -> NearDuplicates:
+    # A GP's draws keep how points depend on each other (joint draws), which BatchBALD needs.
+    return NearDuplicates("repeated_noise", "gp", strategy, eps=0.15, n_draws=100, **bounds)
+
+
+REPEATED_NOISE = Card(
+    title="Repeated points with noise: why batches need BatchBALD",
+    shows="Every point of a small two-class world is copied several times with a little "
+    "noise (meta['n_copies'], meta['copy_noise']; pool row r copies original r // n_copies), as "
+    "in Kirsch et al.'s Repeated MNIST (2019). Taking the top k BALD scores fills a batch "
+    "with copies of the same few points, which teach the model once; BatchBALD scores "
+    "the batch jointly and picks different points.",
+    source="alviz generator (two Gaussian classes, each point repeated with Gaussian jitter)",
+    license=_GENERATED,
+    claims=(
+        _dup("bald", at_least=6),
+        _dup("batch_bald", at_most=1),
+        Difference(_dup("bald"), _dup("batch_bald"), at_least=5, what="Near-duplicate pairs"),
+    ),
+)
+
+
+@register("repeated_noise", REPEATED_NOISE)
+def repeated_noise(
+    n_samples: int = 320,
+    n_copies: int = 4,
+    copy_noise: float = 0.03,
+    test_size: float = 0.25,
+    seed: int = 0,
+):
+    """Two overlapping Gaussian classes; each pool point is repeated ``n_copies`` times.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows in pool and test together (the pool's rows are copies).
+    n_copies : int
+        Copies of each original point in the pool, in [1, 10].
+    copy_noise : float
+        Standard deviation of the jitter added to each copy.
+    test_size : float
+        Share of ``n_samples`` drawn as the test split (originals, no copies).
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    Dataset
+        Pool row ``r`` is a copy of original point ``r // n_copies``; the test
+        rows are originals, without copies.
+    """
+    n_pool, n_test, seed = _sizes(n_samples, test_size, seed)
+    n_copies = check_int(n_copies, "n_copies", 1, 10)
+    copy_noise = check_real(copy_noise, "copy_noise", 0.0, 1.0)
+    if n_pool // n_copies < 4:
+        raise ValueError(
+            f"n_copies={n_copies} leaves {n_pool // n_copies} original points in a pool of "
+            f"{n_pool}; lower n_copies or raise n_samples."
+        )
+    rng_pool, rng_test = pool_and_test_streams(seed)
+
+    def originals(rng, n):
+        y = np.arange(n) % 2
+        X = np.column_stack([np.where(y == 1, 1.0, -1.0), np.zeros(n)])
+        return X + rng.standard_normal((n, 2)), y.astype(np.int64)
+
+    n_orig = n_pool // n_copies
+    X0, y0 = originals(rng_pool, n_orig)
+    source = np.repeat(np.arange(n_orig), n_copies)
+    X_pool = X0[source] + copy_noise * rng_pool.standard_normal((len(source), 2))
+    X_test, y_test = originals(rng_test, n_test)
+    return build(
+        "repeated_noise",
+        X_pool,
+        y0[source],
+        card=REPEATED_NOISE,
+        X_test=X_test,
+        y_test=y_test,
+        seed=seed,
+        meta={"n_copies": n_copies, "copy_noise": copy_noise, "n_originals": n_orig},
     )

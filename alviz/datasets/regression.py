@@ -13,6 +13,7 @@ import numpy as np
 
 from ._base import Card
 from ._build import build
+from ._claims import Interval, MeanIn, Named, QueriesIn, SequencesDiffer, UncertaintyRatio
 from ._params import (
     check_int,
     check_real,
@@ -49,14 +50,38 @@ def hetero_sine_truth(x, noise: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     return np.sin(x), 0.05 + noise * np.exp(-((x - centre) ** 2) / 0.5)
 
 
+_GAP = Named("gap_region", "the gap")
+_PEAK = Interval(-2.2, -1.8)  # the centre of the noisy band: true noise sd 0.52-0.55
+_QUIET = Interval(2.5, 4.0)  # true noise sd 0.05
+_REGRESSOR = "deep_ensemble_regressor"  # alviz's default regressor (Session)
+
 HETERO_SINE = Card(
     title="Heteroscedastic sine with a gap",
     shows="y = sin(x) + noise whose size varies with x: a noisy band (meta['noisy_region'], "
-    "aleatoric: a model should widen its noise estimate there, more data does not narrow "
-    "it) beside a gap with no training data (meta['gap_region'], epistemic: the spread of "
-    "sampled fits should grow there, and shrink once points are added).",
+    "aleatoric: a model should widen its noise estimate there, more data do not narrow it) "
+    "beside a gap with no training data (meta['gap_region'], epistemic: the spread of "
+    "sampled fits should grow there, and shrink once points are added). The default "
+    "regressor (a deep ensemble of mean-and-variance MLPs trained with β-NLL, with "
+    "randomized priors) shows both, so querying the largest total variance and the largest "
+    "epistemic variance pick different points; a GP regressor learns one noise level for "
+    "every x.",
     source="alviz generator (uniform x outside the gap, Gaussian noise)",
     license=_GENERATED,
+    claims=(
+        MeanIn("hetero_sine", _REGRESSOR, "aleatoric_sd", _PEAK, 0.25, 0.8, truth=0.53),
+        MeanIn("hetero_sine", _REGRESSOR, "aleatoric_sd", _QUIET, at_most=0.1, truth=0.05),
+        UncertaintyRatio("hetero_sine", _REGRESSOR, "epistemic", _GAP, at_least=3.0),
+        SequencesDiffer(
+            "hetero_sine",
+            _REGRESSOR,
+            ("max_total_variance", "max_epistemic_variance"),
+            10,
+            at_least=5,
+            initial=60,
+            batch_size=10,
+        ),
+        UncertaintyRatio("hetero_sine", "gp_regressor", "aleatoric", _PEAK, 0.999, 1.001),
+    ),
 )
 
 
@@ -138,10 +163,23 @@ def step_truth(x, height: float = 2.0) -> np.ndarray:
 
 STEP = Card(
     title="Step function",
-    shows="A jump at x = 0: smooth models blur it and are unsure right at the jump; "
-    "queries should pile up there. A test of how models handle discontinuities.",
+    shows="A jump at x = 0: smooth models blur it, so a model that learns its noise calls "
+    "the noise large right at the jump, and total-variance sampling queries there. A test "
+    "of how models handle discontinuities.",
     source="alviz generator (uniform x, Gaussian noise)",
     license=_GENERATED,
+    claims=(
+        QueriesIn(
+            "step",
+            "deep_ensemble_regressor",
+            "max_total_variance",
+            Interval(-0.5, 0.5),
+            10,
+            at_least=5,
+            initial=20,
+            batch_size=10,
+        ),
+    ),
 )
 
 

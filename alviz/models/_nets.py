@@ -19,7 +19,7 @@ from itertools import pairwise
 import torch
 from torch import nn
 
-__all__ = ["BatchedLinear", "CNNNet", "MLPNet", "ModuleAdapter"]
+__all__ = ["BatchedLinear", "CNNNet", "MLPNet", "ModuleAdapter", "RandomPriorNet"]
 
 
 class BatchedLinear(nn.Module):
@@ -113,6 +113,62 @@ class MLPNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(n, n_in) -> (n_members, n, n_out)."""
         return self.rest(self.stem(x))
+
+
+class RandomPriorNet(nn.Module):
+    """A trainable network plus a fixed, random prior network (Osband et al. 2018).
+
+    ``forward(x) = net(x) + prior_scale * prior(x)``, where ``prior`` is a
+    copy of ``net``'s architecture with its own random weights that are
+    never trained, scaled so that ``prior_scale`` is its standard deviation
+    (in output units) over standardised inputs. Each member of an ensemble
+    gets its own prior function;
+    training fits the sum to the data, so members agree where there are
+    data and keep their different priors where there are none, which gives
+    an ensemble the epistemic spread far from the data that identically
+    initialised and trained members lack ("Randomized Prior Functions for
+    Deep Reinforcement Learning", NeurIPS 2018; the scale of the prior plays
+    the role of the prior's standard deviation).
+
+    ``n_prior_outputs`` limits the prior to the first outputs (a regressor's
+    mean, not its log-variance). It has no ``stem``/``rest`` split: draws
+    run the whole network on rows repeated once per pass.
+    """
+
+    def __init__(self, net: MLPNet, prior: MLPNet, prior_scale: float, n_prior_outputs=None):
+        super().__init__()
+        self.net = net
+        self.prior = prior.requires_grad_(False)
+        # A default-initialised ReLU MLP's outputs are tiny (sd ~0.06 for 64x64): scale each
+        # member's prior to sd 1 over standard-normal inputs (the models standardise their
+        # features), so that prior_scale is the prior's sd in logit units.
+        with torch.no_grad():
+            probe = torch.randn(512, net.widths[0], generator=torch.Generator().manual_seed(0))
+            sd = self.prior(probe).flatten(1).std(dim=1).clamp_min(1e-6)
+        n_out = self.prior(probe[:1]).shape[-1]
+        mask = torch.zeros(n_out)
+        mask[: n_out if n_prior_outputs is None else int(n_prior_outputs)] = 1.0
+        self.register_buffer("prior_sd", sd.reshape(-1, 1, 1))
+        self.register_buffer("prior_mask", mask)
+        self.prior_scale = float(prior_scale)
+        self.n_members = net.n_members
+        self.row_floats = 2 * net.row_floats
+        self.batch_axis = net.batch_axis
+        self.widths = net.widths
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(n, n_in) -> (n_members, n, n_out)."""
+        with torch.no_grad():
+            p = self.prior(x) / self.prior_sd * self.prior_mask
+        return self.net(x) + self.prior_scale * p
+
+    def hidden_features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The trainable network's hidden layers (see :meth:`MLPNet.hidden_features`)."""
+        return self.net.hidden_features(x)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The trainable network's penultimate features, shape (n_members, n, width)."""
+        return self.net.features(x)
 
 
 class CNNNet(nn.Module):

@@ -29,7 +29,7 @@ from ..losses import (
 )
 from ._base import UncertainClassifier, UncertainRegressor
 from ._checks import check_X_fitted
-from ._nets import MLPNet
+from ._nets import MLPNet, RandomPriorNet
 from ._optim import Adam
 from ._torch_utils import (
     consistent_dropout,
@@ -61,6 +61,7 @@ class TorchMixin:
     _full_batch_max = 4096  # "auto" batch: the whole set up to this many rows
     _minibatch = 256
     _global_scaling = False  # images: one mean and scale for all pixels
+    _n_prior_outputs = None  # outputs a random prior (``prior_scale``) is added to; None: all
 
     # ------------------------------------------------------------- set-up
     def _check_training_params(self):
@@ -86,7 +87,15 @@ class TorchMixin:
             raise ValueError(f"n_members must be a positive int; got {n_members!r}.")
         if not isinstance(self.dropout, numbers.Real) or not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be a rate in [0, 1); got {self.dropout!r}.")
-        return MLPNet(n_features, n_outputs, self.hidden, self.dropout, int(n_members))
+        net = MLPNet(n_features, n_outputs, self.hidden, self.dropout, int(n_members))
+        prior_scale = getattr(self, "prior_scale", 0.0)
+        if not isinstance(prior_scale, numbers.Real) or not prior_scale >= 0:
+            raise ValueError(f"prior_scale must be a number >= 0; got {prior_scale!r}.")
+        if prior_scale == 0:
+            return net
+        # Built after the trainable net, from the same seeded stream: its own random weights.
+        prior = MLPNet(n_features, n_outputs, self.hidden, 0.0, int(n_members))
+        return RandomPriorNet(net, prior, prior_scale, self._n_prior_outputs)
 
     def _batch_rows(self, n: int) -> int:
         if self.batch_size == "auto":
@@ -362,6 +371,7 @@ class TorchRegressorBase(TorchMixin, UncertainRegressor):
     """
 
     _LOG_VAR_RANGE = (-12.0, 12.0)
+    _n_prior_outputs = 1  # a random prior on the mean only, not on the noise
 
     def _fit(self, X, y):
         if self.loss not in ("gaussian_nll", "beta_nll"):

@@ -37,6 +37,33 @@ def gaussian_draws(mean, cov, n_draws: int, rng) -> np.ndarray:
     return mean + (z * np.sqrt(np.clip(w, 0.0, None))) @ U.T
 
 
+def stratified_draws(mean, var, n_draws: int, order=None, rng=None) -> np.ndarray:
+    """Draws of shape (n_draws, n) whose values at each point are fixed quantiles.
+
+    Point ``i`` gets the values ``mean[i] + sd[i] * q_k`` with the midpoint
+    quantiles ``q_k = Φ⁻¹((k + ½) / n_draws)`` of the standard normal, so any
+    per-point measure of the draws (BALD, variation ratio) is a deterministic
+    quadrature of that point's posterior: it cannot depend on which other
+    points are drawn with it, nor change from seed to seed. The values are
+    assigned to draws in the rank order of ``order`` (joint draws of shape
+    (n_draws, n)): the draws then keep the joint draws' dependence between
+    points (their rank correlations, a Gaussian copula), which joint
+    measures such as BatchBALD use. Without ``order``, each point's values
+    are shuffled independently with ``rng``.
+    """
+    from scipy.special import ndtri
+
+    mean, sd = np.asarray(mean, dtype=np.float64), np.sqrt(np.maximum(var, 0.0))
+    q = ndtri((np.arange(n_draws) + 0.5) / n_draws)
+    if order is None:
+        ranks = rng.permuted(
+            np.broadcast_to(np.arange(n_draws)[:, None], (n_draws, len(mean))), axis=0
+        )
+    else:
+        ranks = np.argsort(np.argsort(order, axis=0, kind="stable"), axis=0, kind="stable")
+    return mean + sd * q[ranks]
+
+
 def _latent_joint(binary_gpc, X):
     """Laplace posterior mean (n,) and covariance (n, n) of the latent function at ``X``."""
     K_star = binary_gpc.kernel_(binary_gpc.X_train_, X)
@@ -59,14 +86,20 @@ class GPClassifier(UncertainClassifier):
     """Gaussian process classifier (Laplace approximation) with draws of the latent function.
 
     Binary: the latent ``f`` has a Gaussian Laplace posterior at each point;
-    a draw is ``sigmoid(f)`` with ``f`` drawn from it. Multi-class:
-    scikit-learn fits one binary GP per class (one-vs-rest); a draw takes one
-    latent draw per class, ``sigmoid(f_k)``, and normalises over classes, as
-    scikit-learn normalises its one-vs-rest probabilities. Up to
-    ``JOINT_MAX`` (1,000) points a draw is one latent function, drawn from
-    the joint posterior over all the points (the joint draws BatchBALD
-    needs); above, draws are independent per point (the marginal posterior,
-    all that per-point measures such as BALD use). ``predict_proba`` is
+    a draw is ``sigmoid(f)`` with ``f`` drawn from it. Each point's latent
+    values over the draws are fixed midpoint quantiles of its posterior
+    (:func:`stratified_draws`), so binary BALD and the other per-point
+    scores are a deterministic quadrature: a point scores the same alone or
+    in any batch, with any seed. Multi-class: scikit-learn fits one binary
+    GP per class (one-vs-rest); a draw takes one latent draw per class,
+    ``sigmoid(f_k)``, and normalises over classes, as scikit-learn
+    normalises its one-vs-rest probabilities (each class's values are still
+    fixed quantiles; how they pair up across classes in a draw follows the
+    seed). Up to ``JOINT_MAX`` (1,000) points the draws keep the rank order
+    of joint draws of one latent function over all the points (the
+    dependence BatchBALD needs); above, draws are independent per point
+    (the marginal posterior, all that per-point measures such as BALD use).
+    ``predict_proba`` is
     scikit-learn's (the latent posterior integrated through the sigmoid).
 
     Parameters
@@ -126,15 +159,16 @@ class GPClassifier(UncertainClassifier):
 
     def _sample_proba(self, X, n_draws, seed):
         rng = check_random_state(seed)
-        if len(X) <= JOINT_MAX:
-            gps = self._binary_gps()
-            f = np.stack(
-                [gaussian_draws(*_latent_joint(gp, X), n_draws, rng) for gp in gps], axis=1
-            )
-        else:
-            mean, var = self._latent(X)
-            f = mean + np.sqrt(var) * rng.standard_normal((n_draws, *mean.shape))
-        p = expit(f)  # (n_draws, n_gps, n)
+        parts = []
+        for gp in self._binary_gps():
+            if len(X) <= JOINT_MAX:
+                mean, cov = _latent_joint(gp, X)
+                joint = gaussian_draws(mean, cov, n_draws, rng)
+                parts.append(stratified_draws(mean, np.diag(cov), n_draws, order=joint))
+            else:
+                mean, var = _latent_mean_var(gp, X)
+                parts.append(stratified_draws(mean, var, n_draws, rng=rng))
+        p = expit(np.stack(parts, axis=1))  # (n_draws, n_gps, n)
         if p.shape[1] == 1:
             return np.stack([1.0 - p[:, 0], p[:, 0]], axis=2)
         p = p / p.sum(axis=1, keepdims=True)
