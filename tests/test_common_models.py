@@ -12,7 +12,8 @@ from alviz.models import full_draws, full_proba
 # Tiny settings so that the whole template stays fast on one core.
 FAST = {
     "mlp_mc_dropout": dict(hidden=(16,), max_epochs=10),
-    "deep_ensemble": dict(n_members=3, hidden=(16,), max_epochs=10),
+    # A weak prior: 10 epochs cannot outweigh the default one (10 logits).
+    "deep_ensemble": dict(n_members=3, hidden=(16,), max_epochs=10, prior_scale=1.0),
     "hetero_mlp": dict(hidden=(16,), max_epochs=30, n_noise_samples=5),
     "evidential_mlp": dict(hidden=(16,), max_epochs=10, annealing_epochs=3),
     "cnn_mc_dropout": dict(channels=(4, 8), hidden=16, max_epochs=15, lr=1e-2),

@@ -107,6 +107,74 @@ def test_gp_draws_are_joint_functions_for_small_sets(monkeypatch):
     assert np.abs(d[:, 0, 1] - d[:, 1, 1]).mean() > 0.02
 
 
+def test_gp_bald_of_a_point_does_not_depend_on_the_points_scored_with_it():
+    """Issue 11: on separable data the MC noise of joint draws swamped BALD (0.009 or 0.159)."""
+    from alviz.uncertainty import mutual_information
+
+    X, y = make_moons(200, noise=0.05, random_state=0)
+    m = al.models.make("gp", seed=0).fit(X[:30], y[:30])
+    pool = X[30:]
+    alone = np.array(
+        [mutual_information(m.sample_proba(pool[i : i + 1], seed=0))[0] for i in range(5)]
+    )
+    batch = mutual_information(m.sample_proba(pool, seed=0))[:5]
+    shuffled = mutual_information(m.sample_proba(pool[::-1], seed=7))[::-1][:5]
+    np.testing.assert_allclose(batch, alone, rtol=1e-9)
+    np.testing.assert_allclose(shuffled, alone, rtol=1e-9)
+    # The quadrature is close to the exact BALD of the latent posterior (many draws).
+    many = mutual_information(m.sample_proba(pool[:5], n_draws=20000, seed=3))
+    np.testing.assert_allclose(alone, many, rtol=0.1, atol=2e-3)
+
+
+def test_stratified_draws_keep_each_points_values_and_the_joint_order():
+    from alviz.models.gaussian_process import stratified_draws
+
+    rng = np.random.default_rng(0)
+    joint = rng.standard_normal((50, 1)) * [1.0, 1.0, -1.0]  # points 0, 1 equal; 2 opposite
+    d = stratified_draws(np.zeros(3), np.array([1.0, 4.0, 1.0]), 50, order=joint)
+    np.testing.assert_allclose(np.sort(d[:, 0]) * 2, np.sort(d[:, 1]))  # fixed quantiles
+    assert (
+        np.corrcoef(d[:, 0], d[:, 1])[0, 1] > 0.999 and np.corrcoef(d[:, 0], d[:, 2])[0, 1] < -0.999
+    )
+    d2 = stratified_draws(np.zeros(3), np.ones(3), 50, rng=np.random.default_rng(1))
+    np.testing.assert_allclose(np.sort(d2, axis=0), np.sort(d, axis=0)[:, [0, 0, 2]])
+
+
+def test_randomized_priors_are_fixed_and_make_members_differ_away_from_data(moons):
+    X, y = moons
+    fitted = {
+        s: al.models.make("deep_ensemble", prior_scale=s, seed=0).fit(X, y) for s in (0.0, 10.0)
+    }
+    net = fitted[10.0].net_
+    fresh = al.models.make("deep_ensemble", prior_scale=10.0, seed=0)
+    fresh._prepare(X, None, 2)  # the same seeded initial weights, untrained
+    for p, q in zip(net.prior.parameters(), fresh.net_.prior.parameters(), strict=True):
+        assert not p.requires_grad
+        torch.testing.assert_close(p, q)  # training never touches the prior
+    from alviz.uncertainty import mutual_information
+
+    far = np.array([[0.5, 4.0], [4.0, -3.0], [-3.0, 2.0]])
+    mi = {s: mutual_information(m.sample_proba(far, n_draws=5)).mean() for s, m in fitted.items()}
+    assert mi[10.0] > 5 * mi[0.0]
+    assert type(fitted[0.0].net_).__name__ == "MLPNet"  # prior_scale=0: a plain deep ensemble
+    with pytest.raises(ValueError, match="prior_scale must be"):
+        al.models.make("deep_ensemble", prior_scale=-1.0).fit(X, y)
+
+
+def test_regressor_prior_moves_the_mean_only():
+    from alviz.models._nets import MLPNet, RandomPriorNet
+
+    torch.manual_seed(0)
+    net, prior = MLPNet(1, 2, (8,), 0.0, 3), MLPNet(1, 2, (8,), 0.0, 3)
+    wrapped = RandomPriorNet(net, prior, 2.0, n_prior_outputs=1)
+    x = torch.randn(20, 1)
+    out, plain = wrapped(x), net(x)
+    torch.testing.assert_close(out[..., 1], plain[..., 1])
+    assert not torch.allclose(out[..., 0], plain[..., 0])
+    sd = (prior(torch.randn(4000, 1)) / wrapped.prior_sd).flatten(1).std(dim=1)
+    torch.testing.assert_close(sd, torch.ones(3), atol=0.1, rtol=0)  # prior_scale is its sd
+
+
 def test_svm_calibrates_even_with_one_example_of_a_class():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0], [3.2, 2.9]])
     m = al.models.make("svm", n_members=2, seed=0).fit(X, [0, 1, 1, 1])

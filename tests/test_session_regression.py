@@ -21,7 +21,8 @@ def _quiet_gp():
 
 def test_regression_session_queries_and_reports_rmse(sine):
     s = al.Session(sine, initial=5, seed=0)
-    assert s.model_label == "gp_regressor" and s.strategy.name == "max_epistemic_variance"
+    assert s.model_label == "deep_ensemble_regressor"
+    assert s.strategy.name == "max_epistemic_variance"
     q = s.step()
     assert s.labels.dtype == np.float64 and s.labels[-1] == sine.y[q[0]]
     s.run(3)

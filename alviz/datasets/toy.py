@@ -18,6 +18,7 @@ from sklearn.datasets import make_circles, make_moons
 
 from ._base import Card
 from ._build import build
+from ._claims import Accuracy, Difference, SequencesDiffer
 from ._params import check_int, check_real, check_seed
 from ._registry import register
 
@@ -37,10 +38,18 @@ def _common(n_samples, noise, seed, min_samples: int = 8) -> tuple[int, float, i
 
 MOONS = Card(
     title="Two moons",
-    shows="A curved boundary that a linear model cannot follow; queries gather along it."
-    + _LABEL_NOISE,
+    shows="A curved boundary that a linear model cannot follow: a neighbour model does "
+    "better on the test split." + _LABEL_NOISE,
     source="sklearn.datasets.make_moons",
     license="BSD-3-Clause (generated data)",
+    claims=(
+        Difference(
+            Accuracy("moons", "knn"),
+            Accuracy("moons", "logreg"),
+            at_least=0.05,
+            what="Test accuracy of `knn` minus that of `logreg`",
+        ),
+    ),
 )
 
 
@@ -79,9 +88,13 @@ def moons(n_samples: int = 500, noise: float = 0.2, test_size: float = 0.25, see
 CIRCLES = Card(
     title="Two circles",
     shows="One class inside the other: no straight line separates them; a linear model "
-    "is confidently wrong, a kernel or neural model is not." + _LABEL_NOISE,
+    "stays near chance, a kernel model (an RBF SVM) does not." + _LABEL_NOISE,
     source="sklearn.datasets.make_circles",
     license="BSD-3-Clause (generated data)",
+    claims=(
+        Accuracy("circles", "logreg", at_most=0.6),
+        Accuracy("circles", "svm", at_least=0.9),
+    ),
 )
 
 
@@ -134,6 +147,9 @@ BLOBS = Card(
     + _LABEL_NOISE,
     source="alviz generator (Gaussian clusters with centres evenly spaced on a circle)",
     license=_GENERATED,
+    claims=(
+        SequencesDiffer("blobs", "logreg", ("entropy", "margin"), 10, at_least=2, batch_size=10),
+    ),
 )
 
 
@@ -190,9 +206,14 @@ def blobs(
 XOR = Card(
     title="XOR",
     shows="Four clusters where diagonal ones share a class: no single line helps, and a "
-    "linear model stays at chance however many labels it gets." + _LABEL_NOISE,
+    "linear model stays at chance however many labels it gets (a neighbour model does "
+    "not)." + _LABEL_NOISE,
     source="alviz generator (Gaussian clusters at (±1, ±1))",
     license=_GENERATED,
+    claims=(
+        Accuracy("xor", "logreg", at_most=0.65, params=(("n_samples", 2000),)),
+        Accuracy("xor", "knn", at_least=0.95),
+    ),
 )
 
 
@@ -226,10 +247,14 @@ def xor(n_samples: int = 500, noise: float = 0.35, test_size: float = 0.25, seed
 
 SPIRALS = Card(
     title="Spirals",
-    shows="k interleaved spiral arms: a boundary that winds, so a model needs many labels "
-    "placed along it; uncertainty sampling follows the arms outwards." + _LABEL_NOISE,
+    shows="k interleaved spiral arms: a boundary that winds, which a linear model cannot "
+    "follow and a neighbour model can, given labels placed along the arms." + _LABEL_NOISE,
     source="alviz generator (Archimedean spiral arms with Gaussian noise)",
     license=_GENERATED,
+    claims=(
+        Accuracy("spirals", "logreg", at_most=0.75),
+        Accuracy("spirals", "knn", at_least=0.95),
+    ),
 )
 
 
@@ -285,9 +310,9 @@ def spirals(
 
 IMBALANCED = Card(
     title="Imbalanced classes",
-    shows="A rare class beside a common one: random sampling rarely finds the rare class, "
-    "uncertainty sampling finds its border; accuracy hides the failure, macro-F1 shows it."
-    + _LABEL_NOISE,
+    shows="A rare class beside a common one (meta['n_minority'] rows): a test of whether a "
+    "strategy finds the rare class; compare accuracy with macro-F1, which weighs both "
+    "classes equally." + _LABEL_NOISE,
     source="alviz generator (two overlapping Gaussian clusters of unequal size)",
     license=_GENERATED,
 )
