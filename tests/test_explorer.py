@@ -155,15 +155,30 @@ def test_step_with_an_empty_pool_says_so(moons):
     assert not c.playing and "Every point is labeled" in c.message
 
 
-def test_play_steps_until_paused_or_the_pool_runs_out(moons):
+def test_play_steps_until_paused_or_the_pool_runs_out(moons, monkeypatch):
+    from alviz.widgets import _views
+
+    clock = iter([100.0, 100.1, 200.0, 200.1, 200.2, 300.0, 300.1])
+    monkeypatch.setattr(_views.time, "monotonic", lambda: next(clock))
     tiny = al.datasets.load("moons", n_samples=40, seed=0)
     w = al.widgets.Explorer(tiny, resolution=RES, initial=tiny.n_samples - 3, seed=0)
     c = w.controller
+    c.speed = 1.0
     w.play.playing = True
     assert c.playing
-    w.play.value += 1
-    w.play.value += 1
+    w.play.value += 1  # t=100: a round, done at 100.1
+    w.play.value += 1  # t=200: a round, done at 200.1
     assert len(c.session.history) == 2
+    # A tick queued while the last round ran arrives right after it ended: dropped, so
+    # that a Pause behind it stops the run after the round in progress.
+    w.play.value += 1  # t=200.2
+    assert len(c.session.history) == 2
+    w.play.playing = False
+    assert not c.playing
+    w.play.value += 1  # t=300: paused, nothing happens
+    assert len(c.session.history) == 2
+    monkeypatch.undo()
+    w.play.playing = True
     c.play(5)
     assert c.session.pool_size() == 0 and not c.playing and not w.play.playing
     assert "Every point is labeled" in w.message.value
@@ -208,7 +223,13 @@ def test_an_error_while_drawing_becomes_a_message(explorer, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("grid exploded")
 
-    monkeypatch.setattr(al.viz, "calibration_spec", broken)
+    import dataclasses
+
+    from alviz.viz._panels import PANELS
+
+    monkeypatch.setitem(
+        PANELS, "calibration", dataclasses.replace(PANELS["calibration"], build=broken)
+    )
     c.step()
     assert "redraw" in c.message and "grid exploded" in c.message
     assert len(c.session.history) == 1  # the step itself happened

@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 
 import alviz as al
 from alviz import viz
-from alviz.viz.boundary import TRACE
+from alviz.viz.acquisition_map import acquisition_map_spec
+from alviz.viz.boundary import TRACE, decision_boundary_spec
+from alviz.viz.explain import why_this_point_spec
 from alviz.viz.regression import REGRESSION_TRACE
+from alviz.viz.uncertainty_maps import uncertainty_maps_spec
 from alviz.widgets._base import LiveFigure, figure_widget, patch_figure
 from alviz.widgets._board import Board, Cell
 from alviz.widgets._keys import KeyCatcher
@@ -47,24 +50,24 @@ def test_a_live_figure_opens_with_its_traces_in_the_first_message(monkeypatch):
 
 def test_a_patch_sends_only_what_changed_in_one_message(moons):
     a = al.Session(moons, initial=10, seed=0)
-    fig = figure_widget(viz.decision_boundary_spec(a, RES))
+    fig = figure_widget(decision_boundary_spec(a, RES))
     sent = messages(fig)
     a.label(int(a.pool_indices[0]), 1)
-    assert patch_figure(fig, viz.decision_boundary_spec(a, RES)) is False
+    assert patch_figure(fig, decision_boundary_spec(a, RES)) is False
     assert len(sent) == 1
     changed = set(sent[0]["style_data"])
     assert {"x", "y", "customdata", "z"} <= changed
     assert "hovertemplate" not in changed and "colorscale" not in changed
-    assert patch_figure(fig, viz.decision_boundary_spec(a, RES)) is False
+    assert patch_figure(fig, decision_boundary_spec(a, RES)) is False
     assert len(sent) == 1  # nothing changed, nothing sent
 
 
 def test_patching_gives_the_same_figure_as_building_afresh(moons):
     a = al.Session(moons, initial=10, seed=0)
-    fig = figure_widget(viz.acquisition_map_spec(a, RES))
+    fig = figure_widget(acquisition_map_spec(a, RES))
     a.run(2)
     a.label(int(a.pool_indices[3]), 0)
-    patch_figure(fig, viz.acquisition_map_spec(a, RES))
+    patch_figure(fig, acquisition_map_spec(a, RES))
     fresh = viz.acquisition_map(a, RES)
     for live, new in zip(fig.data, fresh.data, strict=True):
         for key in ("x", "y", "z", "customdata"):
@@ -75,16 +78,16 @@ def test_patching_gives_the_same_figure_as_building_afresh(moons):
 
 def test_a_spec_with_other_traces_replaces_the_figure(moons):
     a = al.Session(moons, initial=10, seed=0)
-    fig = figure_widget(viz.why_this_point_spec(a, int(a.pool_indices[0])))
+    fig = figure_widget(why_this_point_spec(a, int(a.pool_indices[0])))
     a.set_strategy("bald")
-    assert patch_figure(fig, viz.why_this_point_spec(a, int(a.pool_indices[0]))) is True
+    assert patch_figure(fig, why_this_point_spec(a, int(a.pool_indices[0]))) is True
     assert [t.type for t in fig.data] == ["bar", "scatter"]
 
 
 def test_a_board_places_each_panel_in_its_cell(moons):
     s = al.Session(moons, initial=10, seed=0)
     board = Board({"a": Cell(0, 0, 500, 400), "b": Cell(500, 0, 700, 400)}, 1200, 400)
-    board.update({"a": viz.decision_boundary_spec(s, RES), "b": viz.uncertainty_maps_spec(s, RES)})
+    board.update({"a": decision_boundary_spec(s, RES), "b": uncertainty_maps_spec(s, RES)})
     lay = board.figure.layout
     assert lay.xaxis.domain[1] <= 500 / 1200 < lay.xaxis2.domain[0]
     assert all(0 <= d <= 1 for ax in ("xaxis", "xaxis4", "yaxis", "yaxis4") for d in lay[ax].domain)
@@ -93,7 +96,7 @@ def test_a_board_places_each_panel_in_its_cell(moons):
     assert b[0].coloraxis == "coloraxis" and b[2].coloraxis == "coloraxis2"
     sent = messages(board.figure)
     s.step()
-    board.update({"a": viz.decision_boundary_spec(s, RES), "b": viz.uncertainty_maps_spec(s, RES)})
+    board.update({"a": decision_boundary_spec(s, RES), "b": uncertainty_maps_spec(s, RES)})
     assert len(sent) == 1  # one message for every panel
     titles = [a.text for a in board.figure.layout.annotations]
     assert any("round 1" in t for t in titles[:1])  # live titles follow their panel
@@ -106,8 +109,8 @@ def test_board_clicks_survive_a_rebuild(moons):
     s = al.Session(moons, initial=10, seed=0)
     board = Board({"why": Cell(0, 0, 800, 300), "map": Cell(0, 300, 800, 400)}, 800, 700)
     specs = lambda: {  # noqa: E731
-        "why": viz.why_this_point_spec(s, int(s.pool_indices[0])),
-        "map": viz.decision_boundary_spec(s, RES),
+        "why": why_this_point_spec(s, int(s.pool_indices[0])),
+        "map": decision_boundary_spec(s, RES),
     }
     board.update(specs())
     clicked = []

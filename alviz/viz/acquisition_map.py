@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._grid import grid_view
-from ._points import labeled_trace, pool_trace
+from ._points import labeled_trace, pool_trace, sample_note
 from ._spec import FigureSpec
 from ._style import QUERY_COLOR, SCORE_SCALE, base_layout, f32, heat, i32
 
@@ -73,10 +73,16 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
     view = grid_view(session, resolution)
     pool, pool_scores = session.score_pool()
     grid, why = _grid_scores(session, view)
-    lo = float(min(pool_scores.min(initial=0.0), grid.min() if grid is not None else 0.0))
-    hi = float(max(pool_scores.max(initial=0.0), grid.max() if grid is not None else 0.0))
-    hi = hi if hi > lo else lo + 1.0
-    z = np.full(len(view.gx), np.nan, np.float32) if grid is None else heat(grid, 4)
+    finite = np.concatenate([pool_scores, grid if grid is not None else []])
+    finite = finite[np.isfinite(finite)]
+    lo = float(finite.min()) if len(finite) else 0.0
+    hi = float(finite.max()) if len(finite) else 1.0
+    if hi <= lo:
+        why = why or "every pool point has the same score"
+        hi = lo + 1.0
+    # An all-NaN heatmap makes plotly.js throw ("findEmpties iterated with no new neighbors")
+    # and blanks the whole board: a map without grid scores is drawn flat at the scale's floor.
+    z = np.full(len(view.gx), lo, np.float32) if grid is None else heat(grid, 4)
     k = min(session.batch_size, len(pool))
     # The highest scores: what a step would query (batch-aware strategies may differ).
     top = pool[np.argsort(-pool_scores, kind="stable")[:k]] if k else pool[:0]
@@ -96,8 +102,10 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
             session,
             color=f32(pool_scores),
             size=7,
-            text=[f"{v:.3g}" for v in pool_scores],
-            hovertemplate="point %{customdata}: score %{text}<extra></extra>",
+            hovertemplate="point %{customdata}: score %{marker.color:.3g}<extra></extra>",
+            # plotly.js draws a colour-scaled marker's legend swatch from its first number
+            # and warns "Invalid color specifier" on every redraw; the colour bar says it all.
+            showlegend=False,
         ),
         labeled_trace(session, size=8),
         dict(
@@ -114,8 +122,9 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
     traces[1]["marker"].update(coloraxis="coloraxis", line=dict(width=0.8, color="#ffffff"))
     s = session.strategy
     title = f"Acquisition scores of {s.name} ({s.family}) · higher = asked sooner"
-    if why:
-        title += f"<br><sup>{why}</sup>"
+    note = "; ".join(t for t in (why, sample_note(session)) if t)
+    if note:
+        title += f"<br><sup>{note}</sup>"
     layout = base_layout(title)
     layout.update(
         coloraxis=dict(

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._grid import grid_view
-from ._points import labeled_trace, pool_trace, queried_trace
+from ._points import labeled_trace, pool_trace, queried_trace, sample_note
 from ._spec import FigureSpec
 from ._style import base_layout, class_color, heat, rgba
 
@@ -120,6 +120,9 @@ def decision_boundary_spec(session, resolution: int = 100) -> FigureSpec:
         f"Decision boundary of {session.model_label} · round {n_round}, {n_lab} labels · "
         f"strategy {session.strategy.name}"
     )
+    note = sample_note(session)
+    if note:
+        title += f"<br><sup>{note}</sup>"
     axes = dict(range=[float(view.xs[0]), float(view.xs[-1])], showgrid=False, zeroline=False)
     yaxes = dict(range=[float(view.ys[0]), float(view.ys[-1])], showgrid=False, zeroline=False)
     layout = base_layout(title)

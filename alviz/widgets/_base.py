@@ -6,10 +6,14 @@ import functools
 import logging
 import time
 import traceback
+from pathlib import Path
 
 import numpy as np
+import plotly
 import plotly.graph_objects as go
+import traitlets
 from plotly.basedatatypes import Undefined
+from plotly.serializers import custom_serializers
 
 from ._settings import decode_settings, encode_settings
 
@@ -34,17 +38,55 @@ def _equal(a, b) -> bool:
         return False
 
 
+# plotly.js's widget view answers every update with "deltas": each trace's full data
+# (defaults filled in) minus what Python sent. After a restyle of a column-form heatmap
+# plotly.js holds its 1-D x and y as plain float64 Arrays, so every redraw sent both of
+# every heatmap back as JSON (3.4 MB per click for six 100 x 100 maps, measured in
+# JupyterLab 4.6), and ipywidgets 8 echoed each of those messages back to the browser.
+# The deltas only fill Python-side defaults that alviz never reads; the widget module
+# below is plotly's own with the two senders turned off (plotly's bundle unchanged when
+# the pattern is not found: then only the echo is switched off).
+_SENDERS = ("_sendTraceDeltas(ne){", "_sendLayoutDelta(ne){")
+
+
+def _quiet_bundle():
+    path = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return path
+    if not all(text.count(s) == 1 for s in _SENDERS):
+        log.warning("plotly's widget bundle changed: figure widgets echo their data again")
+        return path
+    for sender in _SENDERS:
+        text = text.replace(sender, sender + "return;")
+    return text
+
+
+def _no_echo():
+    """Plotly's js2py message traits, not echoed back to the browser by ipywidgets 8."""
+    names = [n for n in go.FigureWidget.class_trait_names() if n.startswith("_js2py_")]
+    return {
+        n: traitlets.Dict(allow_none=True).tag(sync=True, echo_update=False, **custom_serializers)
+        for n in names
+    }
+
+
 class LiveFigure(go.FigureWidget):
-    """A ``FigureWidget`` whose first message to the browser already holds its figure.
+    """A ``FigureWidget`` that sends its figure once, in full, and never hears it back.
 
     plotly's FigureWidget opens its comm (sending its state) before it sets
     ``_widget_data`` and ``_widget_layout``, which then follow in a second
     message. A front end that renders the view in between draws an empty
     plot and never recovers (seen in JupyterLab 4.6 on a busy machine:
     blank axes, no traces). Opening the comm only once the figure is complete
-    removes the race.
+    removes the race. The front end does not send trace and layout deltas
+    back after each update (see ``_SENDERS``), and what it does send (clicks)
+    is not echoed.
     """
 
+    _esm = _quiet_bundle()
+    locals().update(_no_echo())
     _alviz_deferred = False
 
     def __init__(self, *args, **kwargs):
@@ -104,6 +146,7 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
             target.add_traces(spec.traces)
             target.layout = spec.layout
             target.layout.update(spec.live)
+        _sync_unseen(target)
         target._alviz_spec = spec
         return True
     restyle: dict[str, list] = {}
@@ -118,8 +161,27 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
     relayout = {k: v for k, v in spec.live.items() if not _equal(old.live.get(k), v)}
     if restyle or relayout:
         target.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=None)
+        _sync_unseen(target)
     target._alviz_spec = spec
     return False
+
+
+def _sync_unseen(target) -> None:
+    """Send the whole figure as state while no view has drawn it yet.
+
+    plotly's front-end model applies ``plotly_update`` messages only once its
+    widget module has loaded; updates that arrive earlier (a notebook's next
+    cell stepping the run while the 5 MB module still loads) are lost, and
+    the view then draws the figure as first sent (seen in JupyterLab: status
+    at round 10, panels at round 0). The view draws from the synced state, so
+    keeping that state current until a view reports itself costs one full
+    message per update only then.
+    """
+    if target._view_count:
+        return
+    target._trait_values["_widget_data"] = target._data
+    target._trait_values["_widget_layout"] = target._layout
+    target.send_state(["_widget_data", "_widget_layout"])
 
 
 def guarded(method):

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..viz import FigureSpec
 from ._base import figure_widget, patch_figure
 
-__all__ = ["Board", "Cell"]
+__all__ = ["SIZES", "Board", "Cell", "arrange", "board_size"]
 
 _AXIS_KEY = re.compile(r"^([xy])axis(\d*)$")
 _CAXIS_KEY = re.compile(r"^coloraxis(\d*)$")
@@ -34,9 +36,97 @@ class Cell:
     height: int
 
 
-def _margins(layout: dict) -> dict:
+#: Board widths by name: a JupyterLab notebook beside the file browser on a laptop
+#: (about 1,000 px wide), a 16:9 slide, a full-window app.
+SIZES = {"notebook": 980, "slide": 1200, "app": 1400}
+#: Below this width the panels of a row are stacked, one per row.
+STACK_BELOW = 760
+#: An empty strip above the first row, where plotly's toolbar sits (never over a title).
+TOOLBAR_STRIP = 26
+#: Room on a panel's right for a colour bar outside its plot (bar, ticks and title).
+COLORBAR_ROOM = 78
+
+
+def board_size(size) -> tuple[int, int | None]:
+    """(width, height or None) in pixels for ``size``.
+
+    Parameters
+    ----------
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        A name from :data:`SIZES`, a width, or (width, height).
+    """
+    if isinstance(size, str) and size in SIZES:
+        return SIZES[size], None
+    if isinstance(size, int | np.integer) and not isinstance(size, bool) and size >= 300:
+        return int(size), None
+    if (
+        isinstance(size, list | tuple)
+        and len(size) == 2
+        and all(isinstance(v, int | np.integer) and v >= 200 for v in size)
+    ):
+        return int(size[0]), int(size[1])
+    raise ValueError(
+        f"size must be one of {sorted(SIZES)}, a width in pixels (>= 300) or (width, height); "
+        f"got {size!r}."
+    )
+
+
+def arrange(rows, panels, size="notebook") -> tuple[dict, int, int]:
+    """Cells for the shown panels: rows side by side, stacked when the board is narrow.
+
+    Parameters
+    ----------
+    rows : sequence of (names, relative widths, height in px at 1,150 px wide)
+    panels : collection of str
+        The panels shown (others are left out, their row closes up).
+    size : see :func:`board_size`
+
+    Returns
+    -------
+    cells : dict of str to Cell
+    width, height : int
+    """
+    width, height = board_size(size)
+    stack = width < STACK_BELOW
+    plan = []
+    for names, widths, h in rows:
+        shown = [(n, w) for n, w in zip(names, widths, strict=True) if n in panels]
+        if not shown:
+            continue
+        for group in [[x] for x in shown] if stack else [shown]:
+            plan.append((group, h))
+    natural = sum(h for _, h in plan)
+    # Row heights follow the width (square-ish maps), unless a height is asked for.
+    scale = (height - TOOLBAR_STRIP) / natural if height else min(1.1, max(0.7, width / 1150))
+    heights = [round(h * scale) for _, h in plan]
+    if height and heights:  # rounding never makes the board taller or shorter than asked
+        heights[-1] = height - TOOLBAR_STRIP - sum(heights[:-1])
+    cells, top = {}, TOOLBAR_STRIP
+    for (group, _), row_h in zip(plan, heights, strict=True):
+        total = sum(w for _, w in group)
+        left = 0
+        for i, (name, w) in enumerate(group):
+            cw = width - left if i == len(group) - 1 else round(width * w / total)
+            cells[name] = Cell(left, top, cw, row_h)
+            left += cw
+        top += row_h
+    return cells, width, top
+
+
+def _margins(layout: dict, traces=()) -> dict:
     m = {"l": 45, "r": 20, "t": 60, "b": 40}
     m.update(layout.get("margin") or {})
+    # A colour bar outside the plot area would cover the panel to the right.
+    bars = [t.get("colorbar") for t in traces if t.get("showscale", True) is not False]
+    bars += [
+        v.get("colorbar")
+        for k, v in layout.items()
+        if _CAXIS_KEY.match(k) and isinstance(v, dict) and v.get("showscale", True) is not False
+    ]
+    if any(isinstance(b, dict) and b.get("x", 1.02) >= 1.0 for b in bars) or any(
+        t.get("type") == "heatmap" and "colorbar" in t and t.get("showscale", True) for t in traces
+    ):
+        m["r"] = max(m["r"], COLORBAR_ROOM)
     return m
 
 
@@ -46,7 +136,7 @@ class _Placement:
     def __init__(self, board, name: str, cell: Cell, spec: FigureSpec):
         self.name = name
         W, H = board.width, board.height
-        m = _margins(spec.layout)
+        m = _margins(spec.layout, spec.traces)
         # The panel's plot area in board paper coordinates (y up).
         self.x0 = (cell.left + m["l"]) / W
         self.x1 = (cell.left + cell.width - m["r"]) / W
@@ -139,6 +229,11 @@ class _Placement:
                 if "colorbar" in ca:
                     ca["colorbar"] = self.colorbar(ca["colorbar"])
                 out[self.caxis(key)] = ca
+            elif key in ("shapes", "images"):
+                out[key] = [self.annotation(v) for v in value or []]
+            elif key not in _BOARD_KEYS:
+                # Figure-wide settings (bargap, barmode, hovermode, ...): kept, not dropped.
+                out[key] = value
         for ref, g in self.axes.items():  # axes a trace uses but the layout never set
             out.setdefault(_axis_key(g), {
                 "domain": [self.px(0), self.px(1)] if ref[0] == "x" else [self.py(0), self.py(1)],
@@ -167,16 +262,25 @@ class _Placement:
         }  # fmt: skip
 
     def annotation(self, n: dict) -> dict:
+        """An annotation, shape or image moved into the cell (paper) or onto its axes."""
         n = dict(n)
-        if n.get("xref", "paper") == "paper":
-            n["x"] = self.px(n.get("x", 0.5))
-        else:
-            n["xref"] = self.ref(n["xref"])
-        if n.get("yref", "paper") == "paper":
-            n["y"] = self.py(n.get("y", 0.5))
-        else:
-            n["yref"] = self.ref(n["yref"])
+        for ax, scale in (("x", self.px), ("y", self.py)):
+            ref = n.get(f"{ax}ref", "paper")
+            if ref == "paper":
+                for k in (ax, f"{ax}0", f"{ax}1"):
+                    if k in n or (k == ax and "type" not in n):
+                        n[k] = scale(n.get(k, 0.5))
+            else:
+                # "x2", or "x2 domain" (a shape spanning the axis): the panel's axis, renamed.
+                head, _, tail = ref.partition(" ")
+                n[f"{ax}ref"] = self.ref(head) + (f" {tail}" if tail else "")
         return n
+
+
+#: Layout keys a board sets itself or places per panel (everything else is carried over).
+_BOARD_KEYS = frozenset(
+    {"width", "height", "margin", "template", "title", "legend", "annotations", "autosize"}
+)
 
 
 def _axis_key(ref: str) -> str:
@@ -225,6 +329,7 @@ class Board:
     def compose(self, specs: dict) -> FigureSpec:
         """One FigureSpec with every panel's spec in its cell (same panel order as ``cells``)."""
         self._n_axes, self._n_caxes, self._n_legends = {"x": 0, "y": 0}, 0, 0
+        self._placements = {}
         traces, notes, live = [], [], {}
         layout = {
             "width": self.width, "height": self.height, "template": "plotly_white",
@@ -237,7 +342,11 @@ class Board:
             place = _Placement(self, name, cell, spec)
             offsets[name], counts[name] = len(traces), len(spec.traces)
             traces += [place.trace(t) for t in spec.traces]
+            self._placements[name] = place
             part, panel_notes = place.layout(spec.layout)
+            for key in ("shapes", "images"):  # every panel's, not the last one's
+                if key in part:
+                    layout[key] = layout.get(key, []) + part.pop(key)
             layout.update(part)
             title_at = len(notes)
             notes += panel_notes

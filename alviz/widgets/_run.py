@@ -69,6 +69,10 @@ class RunController(Stepper, Controller):
             self._baseline_key = key
         target = max((r.n_labeled for r in s.history), default=0)
         b = self.baseline
+        if b.history and b.history[-1].n_labeled > target:
+            # The main run went back (Undo, Reset): so does its twin, or the old curve stays.
+            while b.history and b.history[-1].n_labeled > target and b.undo():
+                pass
         while b.pool_size() >= b.batch_size and (not b.history or b.history[-1].n_labeled < target):
             b.step()
         return b

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import time
 
 import ipywidgets as W
 
@@ -47,9 +48,10 @@ class ControlsMixin:
         self.step_button = W.Button(description="Step", button_style="primary", icon="forward")
         self.undo_button = W.Button(description="Undo", icon="undo")
         self.reset_button = W.Button(description="Reset", icon="refresh")
-        self.step_button.on_click(lambda _: c.step())
-        self.undo_button.on_click(lambda _: c.undo())
-        self.reset_button.on_click(lambda _: c.reset())
+        self.busy = W.HTML(layout=W.Layout(min_width="150px"))
+        self.step_button.on_click(lambda _: self.busy_while(c.step))
+        self.undo_button.on_click(lambda _: self.busy_while(c.undo))
+        self.reset_button.on_click(lambda _: self.busy_while(c.reset))
         self.buttons = [self.step_button, self.undo_button, self.reset_button]
         self.play = W.Play(
             value=0, min=0, max=10**9, step=1, interval=int(c.speed * 1000), show_repeat=False
@@ -59,9 +61,37 @@ class ControlsMixin:
             readout_format=".1f", layout=W.Layout(width="260px"),
         )  # fmt: skip
         self.play.observe(self._on_playing, names="playing")
-        self.play.observe(lambda _: c.play_tick(), names="value")
+        self.play.observe(self._on_tick, names="value")
         self.speed.observe(self._on_speed, names="value")
-        self.play_box = W.HBox([self.play, self.speed])
+        self.play_box = W.HBox([self.play, self.speed, self.busy])
+        self._tick_done = 0.0
+
+    def busy_while(self, action, *args):
+        """Run ``action(*args)`` with a busy note and the buttons disabled while it runs.
+
+        Widget messages leave the kernel as they are made, so the note shows while a
+        slow fit (an MC-dropout network, a large pool) runs, not after it.
+        """
+        self.busy.value = "<span style='color:#555'>⏳ fitting and redrawing…</span>"
+        for b in self.buttons:
+            b.disabled = True
+        try:
+            return action(*args)
+        finally:
+            for b in self.buttons:
+                b.disabled = False
+            self.busy.value = ""
+
+    def _on_tick(self, change):
+        # The Play widget ticks in the browser on a timer; ticks that queued up while a
+        # slow round ran arrive back to back, ahead of a Pause. Dropping ticks that come
+        # right after the last round ended makes Pause stop after the round in progress.
+        if time.monotonic() - self._tick_done < 0.5 * self.controller.speed:
+            return
+        try:
+            self.busy_while(self.controller.play_tick)
+        finally:
+            self._tick_done = time.monotonic()
 
     def _on_playing(self, change):
         self.controller.playing = bool(change["new"])

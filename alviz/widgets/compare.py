@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .. import viz
 from ..session import Session
+from ..viz._panels import get as panel_info
 from ._base import Controller, Stepper, guarded
-from ._board import Board, Cell
+from ._board import Board, arrange, board_size
 from ._settings import decode_settings
 from ._setup import SESSION_KEYS, dataset_settings, resolve_dataset, session_settings
 from ._views import ControlsMixin, message_html
 
 __all__ = ["Compare", "CompareController"]
 
-MAPS = {"boundary": viz.decision_boundary_spec, "acquisition": viz.acquisition_map_spec}
-WIDTH, MAP_HEIGHT, CURVE_HEIGHT = 1150, 420, 400
+#: What each strategy's panel can show (rows of the panel table).
+MAPS = ("boundary", "acquisition")
+MAP_HEIGHT, CURVE_HEIGHT = 420, 400
 
 
 class CompareController(Stepper, Controller):
@@ -30,6 +31,8 @@ class CompareController(Stepper, Controller):
         Grid points per axis of the maps.
     map : {"boundary", "acquisition"}
         What each strategy's panel shows.
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        Board size (see :class:`ExplorerController`).
     **session_params
         Passed to every :class:`alviz.Session` (model, batch_size, initial, seed, ...).
 
@@ -49,9 +52,11 @@ class CompareController(Stepper, Controller):
         strategies=("random", "entropy", "bald"),
         resolution: int = 60,
         map: str = "boundary",
+        size="notebook",
         **session_params,
     ):
         super().__init__()
+        board_size(size)  # a bad size fails before any work
         strategies = list(strategies)
         if not 2 <= len(strategies) <= 4 or len(set(strategies)) != len(strategies):
             raise ValueError(
@@ -64,10 +69,10 @@ class CompareController(Stepper, Controller):
         ds = resolve_dataset(dataset)
         self.sessions = [Session(ds, strategy=s, **session_params) for s in strategies]
         self.resolution, self.map = resolution, map
-        width = WIDTH // len(strategies)
-        cells = {f"map{i}": Cell(i * width, 0, width, MAP_HEIGHT) for i in range(len(strategies))}
-        cells["learning"] = Cell(0, MAP_HEIGHT, WIDTH, CURVE_HEIGHT)
-        self.board = Board(cells, WIDTH, MAP_HEIGHT + CURVE_HEIGHT)
+        self.size = list(size) if isinstance(size, tuple | list) else size
+        maps = tuple(f"map{i}" for i in range(len(strategies)))
+        rows = ((maps, (1,) * len(maps), MAP_HEIGHT), (("learning",), (1,), CURVE_HEIGHT))
+        self.board = Board(*arrange(rows, {*maps, "learning"}, size))
         self.redraw()
 
     @property
@@ -85,7 +90,7 @@ class CompareController(Stepper, Controller):
         return self.board.traces(name)
 
     def _map_spec(self, i: int, session):
-        spec = MAPS[self.map](session, self.resolution)
+        spec = panel_info(self.map).build(session, self.resolution)
         m = session.history[-1].metrics if session.history else {}
         acc = f" · accuracy {m['accuracy']:.0%}" if "accuracy" in m else ""
         title = f"<b>{session.strategy.name}</b> · {len(session.labeled_indices)} labels{acc}"
@@ -103,7 +108,7 @@ class CompareController(Stepper, Controller):
     def redraw(self) -> None:
         """Rebuild every map and the shared learning curve in one message."""
         specs = {f"map{i}": self._map_spec(i, s) for i, s in enumerate(self.sessions)}
-        specs["learning"] = viz.learning_curves_spec(
+        specs["learning"] = panel_info("learning").build(
             self.sessions,
             title=f"Learning curves on {self.sessions[0].dataset.name}: same data, model and seed",
         )
@@ -159,6 +164,7 @@ class CompareController(Stepper, Controller):
             "session": shared,
             "resolution": self.resolution,
             "map": self.map,
+            "size": self.size,
         }
 
     def _apply_settings(self, settings: dict) -> None:
@@ -183,6 +189,7 @@ class CompareController(Stepper, Controller):
             strategies=list(st["strategies"]),
             resolution=int(st.get("resolution", 60)),
             map=st.get("map", "boundary"),
+            size=st.get("size", "notebook"),
         )
         return resolve_dataset(st["dataset"]), kwargs
 

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import ipywidgets as W
+import numpy as np
 
-from .. import acquisition, datasets, models, viz
+from .. import acquisition, models, viz
 from ..calibration import expected_calibration_error
-from ..viz.acquisition_map import ACQUISITION_TRACE
-from ..viz.boundary import TRACE
+from ..viz._panels import get as panel_info
 from ..viz.calibration import test_probs
 from . import _links
 from ._base import guarded
-from ._board import Board, Cell
+from ._board import Board, arrange, board_size
 from ._run import RunController
-from ._setup import resolve_dataset
+from ._setup import dataset_tasks, resolve_dataset
 from ._views import ControlsMixin, SyncMixin, message_html
 
-__all__ = ["EXPLORER_DATASETS", "PANELS", "Explorer", "ExplorerController"]
+__all__ = [
+    "CONTROLS",
+    "EXPLORER_DATASETS",
+    "PANELS",
+    "Explorer",
+    "ExplorerController",
+    "explorer_datasets",
+]
 
 #: Every live panel the Explorer can show, in display order.
 PANELS = ("boundary", "acquisition", "uncertainty", "calibration", "learning", "why")
@@ -27,12 +34,29 @@ LAYOUT = (
     (("calibration", "learning"), (680, 470), 440),
     (("why",), (1150,), 380),
 )
-WIDTH = 1150
-#: Datasets offered in the Explorer's dataset menu (classification, drawable in 2-D).
+#: The Explorer's control groups, in display order (``controls=`` picks some).
+CONTROLS = ("data", "model", "strategy", "batch", "buttons", "play", "click", "settings")
+#: A click this close to a pending query (share of the plot's diagonal) labels that query.
+SNAP = 0.02
+#: Datasets listed first in the Explorer's dataset menu (the 2-D worlds, then the real data);
+#: every other registered classification dataset follows (see :func:`explorer_datasets`).
 EXPLORER_DATASETS = (
     "moons", "circles", "xor", "blobs", "spirals", "imbalanced", "aleatoric", "epistemic",
     "aleatoric_epistemic", "outliers", "groups", "iris", "wine", "breast_cancer", "digits",
 )  # fmt: skip
+#: Label-choice value meaning "the true label" (a Dropdown shows ``None`` as a blank).
+TRUE_LABEL = -1
+
+
+def explorer_datasets() -> list[str]:
+    """Every registered classification dataset: the usual ones first, then the rest by name.
+
+    Includes datasets added with :func:`alviz.datasets.register`.
+    """
+    tasks = dataset_tasks()
+    ours = [n for n in EXPLORER_DATASETS if tasks.get(n) == "classification"]
+    rest = sorted(n for n, t in tasks.items() if t == "classification" and n not in ours)
+    return ours + rest
 
 
 class ExplorerController(RunController):
@@ -48,6 +72,11 @@ class ExplorerController(RunController):
         Which live panels to keep up to date (a subset of :data:`PANELS`).
     baseline : bool
         Run a random-sampling twin (same model and seed) for the learning curve.
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        Board size: a named width (980, 1200, 1400 px), a width, or (width, height).
+        Below 760 px the panels stack one per row.
+    controls : tuple of str
+        Which control groups the widget shows (a subset of :data:`CONTROLS`).
     **session_params
         Passed to :class:`alviz.Session` (model, strategy, batch_size, initial,
         oracle, seed, ...).
@@ -72,10 +101,28 @@ class ExplorerController(RunController):
 
     widget_name = "explorer"
 
-    def __init__(self, dataset, resolution: int = 100, panels=PANELS, baseline=True, **params):
+    def __init__(
+        self,
+        dataset,
+        resolution: int = 100,
+        panels=PANELS,
+        baseline=True,
+        size="notebook",
+        controls=CONTROLS,
+        **params,
+    ):
+        if isinstance(panels, str) or isinstance(controls, str):
+            raise TypeError(
+                "panels and controls must be sequences of names, e.g. panels=('boundary',); "
+                f"got panels={panels!r}, controls={controls!r}."
+            )
         unknown = set(panels) - set(PANELS)
         if unknown:
             raise ValueError(f"unknown panel(s) {sorted(unknown)}; choose from {list(PANELS)}.")
+        unknown = set(controls) - set(CONTROLS)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; choose from {list(CONTROLS)}.")
+        board_size(size)  # a bad size fails before any work
         super().__init__(dataset, baseline=baseline, **params)
         if self.session.task != "classification":
             raise ValueError(
@@ -86,7 +133,9 @@ class ExplorerController(RunController):
         self.panels = tuple(p for p in PANELS if p in panels)
         self.click_mode = "label"
         self.label_choice = None
-        self.board = Board(_cells(self.panels), WIDTH, _height(self.panels))
+        self.size = list(size) if isinstance(size, tuple | list) else size
+        self.controls = tuple(c for c in CONTROLS if c in controls)
+        self.board = Board(*arrange(LAYOUT, self.panels, size))
         self.redraw()
 
     # ------------------------------------------------------------------ views
@@ -117,21 +166,19 @@ class ExplorerController(RunController):
         return int(idx[0]) if len(idx) else None
 
     def _spec(self, name: str):
-        s, res = self.session, self.resolution
-        if name == "boundary":
-            return viz.decision_boundary_spec(s, res)
-        if name == "acquisition":
-            return viz.acquisition_map_spec(s, res)
-        if name == "uncertainty":
-            return viz.uncertainty_maps_spec(s, res)
-        if name == "calibration":
-            return viz.calibration_spec(s)
+        s, build = self.session, panel_info(name).build
+        if name in ("boundary", "acquisition", "uncertainty"):
+            return build(s, self.resolution)
         if name == "learning":
-            return viz.learning_curves_spec([s], baseline=self.random_baseline())
-        index = self.why_index()
-        if index is None:
-            return viz.FigureSpec([], {"title": {"text": "Why this point? (no point left)"}}, {})
-        return viz.why_this_point_spec(s, index)
+            return build([s], baseline=self.random_baseline())
+        if name == "why":
+            index = self.why_index()
+            if index is None:
+                return viz.FigureSpec(
+                    [], {"title": {"text": "Why this point? (no point left)"}}, {}
+                )
+            return build(s, index)
+        return build(s)
 
     def redraw(self) -> None:
         """Rebuild every panel's content from the session and patch the live figure once."""
@@ -170,6 +217,7 @@ class ExplorerController(RunController):
         if self.click_mode == "inspect":
             self.focus = index
             return
+        index = self._snap_to_query(index)
         label = self.label_choice if label is None else label
         labeled = dict(zip(s.labeled_indices.tolist(), s.labels.tolist(), strict=True))
         if index in labeled and label is None:
@@ -190,6 +238,25 @@ class ExplorerController(RunController):
         s.label(index, int(label))
         self.focus = index
 
+    def _snap_to_query(self, index: int) -> int:
+        """The pending query under the click, if the click landed on a point beside its star.
+
+        plotly gives a click to the nearest marker centre, weighted by marker size; the star
+        is drawn over the queried point, and its path's centre is not the marker's, so a
+        click on the star often reaches a small pool point next to it (seen in Chromium:
+        #246 labeled instead of the queried #85). A click within :data:`SNAP` of the plot's
+        span from a pending query means that query.
+        """
+        s = self.session
+        pending = s.pending
+        if not len(pending) or index in set(pending.tolist()):
+            return index
+        X2d = s.dataset.X2d
+        span = float(np.linalg.norm(X2d.max(axis=0) - X2d.min(axis=0))) or 1.0
+        d = np.linalg.norm(X2d[pending] - X2d[index], axis=1)
+        j = int(np.argmin(d))
+        return int(pending[j]) if d[j] <= SNAP * span else index
+
     @guarded
     def inspect(self, index: int | None):
         """Explain ``index`` in the "why this point?" panel (None: the next query)."""
@@ -198,7 +265,13 @@ class ExplorerController(RunController):
     # ------------------------------------------------------------------ settings
     def settings(self) -> dict:
         """Dataset, Session parameters, resolution, panels and Play speed as plain values."""
-        return {**super().settings(), "resolution": self.resolution, "panels": list(self.panels)}
+        return {
+            **super().settings(),
+            "resolution": self.resolution,
+            "panels": list(self.panels),
+            "controls": list(self.controls),
+            "size": self.size,
+        }
 
     def _apply_settings(self, settings: dict) -> None:
         super()._apply_settings(settings)
@@ -212,6 +285,8 @@ class ExplorerController(RunController):
             resolve_dataset(st["dataset"]),
             resolution=int(st.get("resolution", 100)),
             panels=tuple(st.get("panels", PANELS)),
+            controls=tuple(st.get("controls", CONTROLS)),
+            size=st.get("size", "notebook"),
             **kwargs,
         )
         ctl.speed = float(st.get("speed", ctl.speed))
@@ -242,7 +317,7 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             controller = ExplorerController(dataset, **params)
         self.controller = c = controller
         s = c.session
-        names = [n for n in EXPLORER_DATASETS if n in datasets.names()]
+        names = explorer_datasets()
         if s.dataset.name not in names:
             names.insert(0, s.dataset.name)
         self.dataset = W.Dropdown(options=names, value=s.dataset.name, description="data")
@@ -264,7 +339,7 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             style={"button_width": "110px"},
         )
         self.label_choice = W.Dropdown(
-            options=self._label_options(), value=None, description="label as",
+            options=self._label_options(), value=TRUE_LABEL, description="label as",
             layout=W.Layout(width="220px"),
         )  # fmt: skip
         self.settings_code = W.Text(
@@ -275,43 +350,57 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
         self.status = W.HTML()
         self.message = W.HTML()
         self.link(self.dataset, self._on_dataset)
-        self.link(self.model, lambda v: c.set_model(v))
-        self.link(self.strategy, lambda v: c.set_strategy(v))
+        self.link(self.model, lambda v: self.busy_while(c.set_model, v))
+        self.link(self.strategy, lambda v: self.busy_while(c.set_strategy, v))
         self.link(self.batch_size, lambda v: c.set_batch_size(v))
         self.link(self.click_mode, lambda v: setattr(c, "click_mode", v))
-        self.link(self.label_choice, lambda v: setattr(c, "label_choice", v))
+        self.link(
+            self.label_choice,
+            lambda v: setattr(c, "label_choice", None if v in (None, TRUE_LABEL) else int(v)),
+        )
         self.link(self.settings_code, lambda v: c.restore(v) if v.strip() else None)
         self._wire_clicks()
         c.observe(lambda _: self._show())
         self._show()
+        shown = set(c.controls)
+        groups = {
+            "data": self.dataset, "model": self.model, "strategy": self.strategy,
+            "batch": self.batch_size, "play": self.play_box,
+        }  # fmt: skip
+        rows = [
+            [groups[k] for k in ("data", "model", "strategy", "batch") if k in shown],
+            ([*self.buttons] if "buttons" in shown else [])
+            + ([self.play_box] if "play" in shown else [self.busy]),
+            [self.click_mode, self.label_choice] if "click" in shown else [],
+        ]
+        # Room beside the settings code for more links (e.g. an app link).
+        self.links = W.HBox([self.settings_code, _links.link_box(c)] if "settings" in shown else [])
         super().__init__(
             [
-                W.HBox([self.dataset, self.model, self.strategy, self.batch_size]),
-                W.HBox([*self.buttons, self.play_box]),
-                W.HBox([self.click_mode, self.label_choice]),
+                *[W.HBox(r, layout=W.Layout(flex_flow="row wrap")) for r in rows if r],
                 self.status,
                 self.message,
                 c.figure,
-                self.settings_code,
-                _links.link_box(c),  # the settings code as text to copy, and its app link
+                self.links,
             ]
         )
 
     def _label_options(self):
         ds = self.controller.session.dataset
-        return [("true label", None)] + [(str(n), k) for k, n in enumerate(ds.classes)]
+        return [("true label", TRUE_LABEL)] + [(str(n), k) for k, n in enumerate(ds.classes)]
 
     def _wire_clicks(self):
         c = self.controller
-        if "boundary" in c.panels:
-            for key in ("pool", "labeled", "queried"):
-                c.board.on_click("boundary", TRACE[key], c.on_point_click)
-        if "acquisition" in c.panels:
-            for key in ("pool", "labeled", "next"):
-                c.board.on_click("acquisition", ACQUISITION_TRACE[key], c.on_point_click)
+        for name in c.panels:
+            info = panel_info(name)
+            for key in info.clickable:
+                c.board.on_click(name, info.traces[key], self._clicked)
 
     def _on_dataset(self, name):
-        self.controller.set_dataset(name)
+        self.busy_while(self.controller.set_dataset, name)
+
+    def _clicked(self, index: int) -> None:
+        self.busy_while(self.controller.on_point_click, index)
 
     def _show(self):
         c = self.controller
@@ -327,8 +416,8 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             options = self._label_options()
             if [o[0] for o in self.label_choice.options] != [o[0] for o in options]:
                 self.label_choice.options = options
-                self.label_choice.value = None
                 c.label_choice = None
+            self.label_choice.value = TRUE_LABEL if c.label_choice is None else c.label_choice
         self.status.value = f"<b>{c.status}</b>"
         self.message.value = message_html(c.message)
         self.settings_code.placeholder = c.export_settings() if _shareable(c) else ""
@@ -338,24 +427,6 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
     def from_settings(cls, code: str, **overrides) -> Explorer:
         """An Explorer set up from a string made by ``controller.export_settings()``."""
         return cls(controller=ExplorerController.from_settings(code, **overrides))
-
-
-def _cells(panels) -> dict:
-    cells, top = {}, 0
-    for names, widths, height in LAYOUT:
-        if not any(n in panels for n in names):
-            continue
-        left = 0
-        for name, width in zip(names, widths, strict=True):
-            if name in panels:
-                cells[name] = Cell(left, top, width, height)
-            left += width
-        top += height
-    return cells
-
-
-def _height(panels) -> int:
-    return sum(h for names, _, h in LAYOUT if any(n in panels for n in names))
 
 
 def _with(options: list, value) -> list:

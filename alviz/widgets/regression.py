@@ -5,19 +5,25 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import acquisition, datasets, models, viz
-from ..viz.regression import REGRESSION_TRACE
+from .. import acquisition, models
+from ..viz._panels import get as panel_info
 from ._base import guarded
-from ._board import Board, Cell
+from ._board import Board, arrange, board_size
 from ._run import RunController
-from ._setup import resolve_dataset
+from ._setup import dataset_tasks, resolve_dataset
 from ._views import ControlsMixin, SyncMixin, message_html
 
-__all__ = ["REGRESSION_DATASETS", "RegressionExplorer", "RegressionExplorerController"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "REGRESSION_DATASETS",
+    "RegressionExplorer",
+    "RegressionExplorerController",
+]
 
 #: 1-D regression worlds offered in the dataset menu.
 REGRESSION_DATASETS = ("hetero_sine", "step")
-WIDTH = 1150
+#: The model a RegressionExplorer starts with: one that shows both bands (one line to change).
+DEFAULT_MODEL = "gp_regressor"
 
 
 class RegressionExplorerController(RunController):
@@ -29,6 +35,8 @@ class RegressionExplorerController(RunController):
         A 1-D regression Dataset or the name of one (``hetero_sine``, ``step``).
     baseline : bool
         Run a random-sampling twin for the learning curve.
+    size : {"notebook", "slide", "app"} or int or (int, int)
+        Board size (see :class:`ExplorerController`).
     **session_params
         Passed to :class:`alviz.Session` (model, strategy, batch_size, initial, seed, ...).
 
@@ -41,7 +49,11 @@ class RegressionExplorerController(RunController):
 
     widget_name = "regression"
 
-    def __init__(self, dataset="hetero_sine", baseline: bool = True, **session_params):
+    def __init__(
+        self, dataset="hetero_sine", baseline: bool = True, size="notebook", **session_params
+    ):
+        board_size(size)  # a bad size fails before any work
+        session_params.setdefault("model", DEFAULT_MODEL)
         super().__init__(dataset, baseline=baseline, **session_params)
         ds = self.session.dataset
         if ds.task != "regression" or ds.n_features != 1:
@@ -49,8 +61,9 @@ class RegressionExplorerController(RunController):
                 f"the RegressionExplorer draws 1-D regression worlds; {ds.name!r} is a {ds.task} "
                 f"task with {ds.n_features} feature(s). Use the Explorer for classification."
             )
-        cells = {"bands": Cell(0, 0, 700, 540), "learning": Cell(700, 0, WIDTH - 700, 540)}
-        self.board = Board(cells, WIDTH, 540)
+        self.size = list(size) if isinstance(size, tuple | list) else size
+        rows = ((("bands", "learning"), (700, 450), 540),)
+        self.board = Board(*arrange(rows, {"bands", "learning"}, size))
         self.redraw()
 
     @property
@@ -64,9 +77,8 @@ class RegressionExplorerController(RunController):
 
     def redraw(self) -> None:
         """Rebuild both panels from the session in one message."""
-        bands = viz.regression_bands_spec(self.session)
-        bands.layout["width"], bands.layout["height"] = 700, 540
-        learning = viz.learning_curves_spec(
+        bands = panel_info("regression").build(self.session)
+        learning = panel_info("learning").build(
             [self.session], metric="rmse", baseline=self.random_baseline()
         )
         learning.layout["legend"] = {"orientation": "h", "y": -0.2}
@@ -76,12 +88,17 @@ class RegressionExplorerController(RunController):
     def status(self) -> str:
         """Round, labels, pool and the last test RMSE."""
         s = self.session
-        m = s.history[-1].metrics if s.history else {}
+        # The model shown now (after a model switch the last round's record is the old one's).
+        m = s.evaluate() if s.fit() is not None else {}
         rmse = f"{m['rmse']:.3f}" if "rmse" in m else "–"
         return (
             f"round {len(s.history)} · {len(s.labeled_indices)} labels · pool {s.pool_size()} · "
-            f"test RMSE {rmse} (last round)"
+            f"test RMSE {rmse} ({s.model_label})"
         )
+
+    def settings(self) -> dict:
+        """Dataset, Session parameters, Play speed and board size as plain values."""
+        return {**super().settings(), "size": self.size}
 
     @guarded
     def on_point_click(self, index: int, label: float | None = None):
@@ -117,7 +134,9 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
             controller = RegressionExplorerController(dataset, **params)
         self.controller = c = controller
         s = c.session
-        names = [n for n in REGRESSION_DATASETS if n in datasets.names()]
+        tasks = dataset_tasks()
+        # The 1-D worlds (other regression data has more features than the bands can draw).
+        names = [n for n in REGRESSION_DATASETS if tasks.get(n) == "regression"]
         if s.dataset.name not in names:
             names.insert(0, s.dataset.name)
         self.dataset = W.Dropdown(options=names, value=s.dataset.name, description="data")
@@ -133,10 +152,12 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
         )  # fmt: skip
         self.build_buttons()
         self.status, self.message = W.HTML(), W.HTML()
-        self.link(self.dataset, lambda v: c.set_dataset(v))
-        self.link(self.model, lambda v: c.set_model(v))
-        self.link(self.strategy, lambda v: c.set_strategy(v))
-        c.board.on_click("bands", REGRESSION_TRACE["pool"], c.on_point_click)
+        self.link(self.dataset, lambda v: self.busy_while(c.set_dataset, v))
+        self.link(self.model, lambda v: self.busy_while(c.set_model, v))
+        self.link(self.strategy, lambda v: self.busy_while(c.set_strategy, v))
+        info = panel_info("regression")
+        for key in info.clickable:
+            c.board.on_click("bands", info.traces[key], self._clicked)
         c.observe(lambda _: self._show())
         self._show()
         super().__init__(
@@ -148,6 +169,9 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
                 c.figure,
             ]
         )
+
+    def _clicked(self, index: int) -> None:
+        self.busy_while(self.controller.on_point_click, index)
 
     def _show(self):
         c = self.controller
@@ -166,6 +190,8 @@ class RegressionExplorer(ControlsMixin, SyncMixin, W.VBox):
     def from_settings(cls, code: str, **overrides) -> RegressionExplorer:
         """A RegressionExplorer set up from ``controller.export_settings()``'s string."""
         st, kwargs = RegressionExplorerController._init_from_settings(code, overrides)
-        ctl = RegressionExplorerController(resolve_dataset(st["dataset"]), **kwargs)
+        ctl = RegressionExplorerController(
+            resolve_dataset(st["dataset"]), size=st.get("size", "notebook"), **kwargs
+        )
         ctl.speed = float(st.get("speed", ctl.speed))
         return cls(controller=ctl)

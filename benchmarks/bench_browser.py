@@ -1,0 +1,277 @@
+"""What a person sees: the Explorer in JupyterLab in headless Chromium, click to redrawn.
+
+Targets (issue #13), on this machine: median click-to-redrawn <= 250 ms for a
+500-point pool with logistic regression, <= 1 s at 50,000 points, first
+render <= 3 s.
+
+For each configuration (pool size x model) a notebook builds an Explorer
+whose controller records the Python-side time of every action; Playwright
+drives Debian's Chromium against a JupyterLab this script starts (the
+fixtures of ``tests/test_browser.py``). A ``mousedown`` listener stamps the
+start of each action; the action is redrawn when Python has answered (the
+status line changed) and the plot has been quiet for 250 ms after its last
+``plotly_afterplot`` or DOM change: the redrawn moment is that last event.
+Bytes per update are the websocket frames (both ways) between one action's
+mousedown and its redrawn moment; the Python side's own time comes from the
+same run.
+
+Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_browser.py [--clicks 10]
+     [--sizes 500 5000 50000] [--models logreg mlp_mc_dropout] [--write] [--label NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from test_browser import ARGS, CHROMIUM, Lab, notebook  # noqa: E402
+
+CELL = """
+import json, time
+import alviz as al
+
+N, MODEL = {n}, {model!r}
+ds = al.datasets.load("moons", n_samples=int(round(N / 0.75)), noise=0.2, seed=0)
+LOG = open("times-{tag}.jsonl", "a")
+
+
+class Timed(al.widgets.ExplorerController):
+    def _timed(self, name, fn, *args, **kwargs):
+        t = time.perf_counter()
+        out = fn(*args, **kwargs)
+        LOG.write(json.dumps({{"action": name, "s": time.perf_counter() - t}}) + "\\n")
+        LOG.flush()
+        return out
+
+    def on_point_click(self, *a, **k):
+        return self._timed("click", super().on_point_click, *a, **k)
+
+    def step(self):
+        return self._timed("step", super().step)
+
+
+strategy = "bald" if MODEL != "logreg" else "entropy"
+c = Timed(ds, model=MODEL, strategy=strategy, initial=10, seed=0, n_draws=20)
+w = al.widgets.Explorer(controller=c)
+w
+"""
+
+# Stamps every mousedown and every plotly redraw / plot DOM change, per page.
+INIT_JS = """
+window.__alviz = {down: 0, events: []};
+document.addEventListener('mousedown', () => { window.__alviz.down = performance.now(); }, true);
+const hook = () => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (gd.__alvizHooked || !gd.on) continue;
+    gd.__alvizHooked = true;
+    gd.on('plotly_afterplot', () => window.__alviz.events.push(performance.now()));
+    new MutationObserver(() => window.__alviz.events.push(performance.now()))
+      .observe(gd, {subtree: true, childList: true, attributes: true});
+  }
+};
+setInterval(hook, 50);
+"""
+
+# Pixel position (page coordinates) of point ``i`` of trace ``t`` of the first plot.
+POINT_JS = """([t, i]) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  gd.scrollIntoView({block: 'start'});
+  const tr = gd._fullData[t];
+  const xa = gd._fullLayout[tr.xaxis.replace('x', 'xaxis')];
+  const ya = gd._fullLayout[tr.yaxis.replace('y', 'yaxis')];
+  const r = gd.getBoundingClientRect();
+  return [r.left + xa._offset + xa.l2p(tr.x[i]), r.top + ya._offset + ya.l2p(tr.y[i]),
+          tr.customdata[i]];
+}"""
+
+
+class Frames:
+    """Bytes of websocket frames, both ways, since the last :meth:`reset`."""
+
+    def __init__(self, page):
+        self.sent = self.received = 0
+        page.on("websocket", self._on_ws)
+
+    def _on_ws(self, ws):
+        ws.on("framesent", lambda p: self._add("sent", p))
+        ws.on("framereceived", lambda p: self._add("received", p))
+
+    def _add(self, way, payload):
+        n = len(payload.encode() if isinstance(payload, str) else payload)
+        setattr(self, way, getattr(self, way) + n)
+
+    def reset(self):
+        self.sent = self.received = 0
+
+
+def status_text(page) -> str:
+    return page.locator(".widget-html-content b").first.inner_text(timeout=60_000)
+
+
+def wait_redrawn(page, before: str, quiet_ms: int = 250, timeout_s: float = 120) -> float:
+    """Milliseconds from the last mousedown to the plot's last change after Python answered."""
+    end = time.monotonic() + timeout_s
+    while status_text(page) == before:
+        if time.monotonic() > end:
+            raise TimeoutError(f"status stayed {before!r}")
+        page.wait_for_timeout(20)
+    while True:
+        down, last, now = page.evaluate(
+            "() => [window.__alviz.down, Math.max(0, ...window.__alviz.events.slice(-50)),"
+            " performance.now()]"
+        )
+        if now - max(last, down) >= quiet_ms:
+            return max(last - down, 0.0)
+        if time.monotonic() > end:
+            raise TimeoutError("the plot never went quiet")
+        page.wait_for_timeout(40)
+
+
+def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
+    from alviz.viz.boundary import TRACE
+
+    tag = f"{n}-{model}"
+    path = lab.root / f"bench-{tag}.ipynb"
+    path.write_text(json.dumps(notebook([CELL.format(n=n, model=model, tag=tag)])))
+    times = lab.root / f"times-{tag}.jsonl"
+    times.unlink(missing_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.add_init_script(INIT_JS)
+    frames = Frames(page)
+    console = []
+    page.on("console", lambda m: console.append(m.text))
+    page.goto(lab.url(path.name))
+    from test_browser import run_all
+
+    run_all(page)
+    t0 = time.monotonic()
+    page.locator(".js-plotly-plot .scatterlayer, .js-plotly-plot .gl-container").first.wait_for(
+        timeout=600_000
+    )
+    page.locator(".widget-html-content b").first.wait_for(timeout=600_000)
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd && gd._fullData && gd._fullData.length > 10; }",
+        timeout=600_000,
+    )
+    first_render = time.monotonic() - t0
+    if os.environ.get("ALVIZ_BENCH_SHOTS"):
+        page.screenshot(path=f"{os.environ['ALVIZ_BENCH_SHOTS']}/bench-{tag}.png", full_page=True)
+    page.wait_for_timeout(1500)
+    rng = np.random.default_rng(0)
+    click_ms, step_ms, click_bytes, step_bytes = [], [], [], []
+    for k in range(clicks + 1):  # one warm-up click
+        n_pool = page.evaluate(
+            f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length"
+        )
+        x, y, _ = page.evaluate(POINT_JS, [TRACE["pool"], int(rng.integers(n_pool))])
+        before = status_text(page)
+        frames.reset()
+        page.mouse.click(x, y)
+        ms = wait_redrawn(page, before)
+        if k:
+            click_ms.append(ms)
+            click_bytes.append(frames.sent + frames.received)
+    step = page.get_by_role("button", name="Step")
+    for _ in range(steps):
+        before = status_text(page)
+        frames.reset()
+        step.click()
+        step_ms.append(wait_redrawn(page, before))
+        step_bytes.append(frames.sent + frames.received)
+    page.close()
+    rows = [json.loads(line) for line in times.read_text().splitlines()]
+    py_click = [r["s"] * 1000 for r in rows if r["action"] == "click"][1:]
+    py_step = [r["s"] * 1000 for r in rows if r["action"] == "step"]
+    warnings = [m for m in console if "Invalid color" in m or "anywidget" in m or "Error" in m]
+    return {
+        "n": n,
+        "model": model,
+        "first_render_s": first_render,
+        "click_ms": float(np.median(click_ms)),
+        "click_p90": float(np.percentile(click_ms, 90)),
+        "step_ms": float(np.median(step_ms)) if step_ms else float("nan"),
+        "py_click_ms": float(np.median(py_click)) if py_click else float("nan"),
+        "py_step_ms": float(np.median(py_step)) if py_step else float("nan"),
+        "kib_click": float(np.median(click_bytes)) / 1024,
+        "kib_step": float(np.median(step_bytes)) / 1024 if step_bytes else float("nan"),
+        "console": len(warnings),
+        "clicks": clicks,
+    }
+
+
+def table(rows, label: str) -> str:
+    lines = [
+        f"| {label} | pool | model | first render s | click→redrawn median (p90) ms | "
+        "Python ms | Step→redrawn ms | Python Step ms | KiB per click (both ways) | "
+        "KiB per Step | console warnings |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {label} | {r['n']:,} | {r['model']} | {r['first_render_s']:.1f} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {r['py_click_ms']:.0f} | "
+            f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
+            f"{r['kib_step']:.0f} | {r['console']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    from playwright.sync_api import sync_playwright
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clicks", type=int, default=10)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--sizes", type=int, nargs="+", default=[500, 5000, 50000])
+    p.add_argument("--models", nargs="+", default=["logreg", "mlp_mc_dropout"])
+    p.add_argument("--label", default="after", help="row label (e.g. baseline / after)")
+    p.add_argument("--json", default=None, help="append the rows to this JSON-lines file")
+    args = p.parse_args(argv)
+    # A timeout's SIGTERM still stops the JupyterLab this script started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    load0 = os.getloadavg()
+    root = Path(tempfile.mkdtemp(prefix="alviz-bench-browser-"))
+    lab = Lab(root)
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            for n in args.sizes:
+                for model in args.models:
+                    clicks = (
+                        args.clicks if n < 50000 or model == "logreg" else max(3, args.clicks // 3)
+                    )
+                    r = bench(lab, browser, n, model, clicks, args.steps)
+                    print(json.dumps(r), flush=True)
+                    rows.append(r)
+                    if args.json:
+                        with open(args.json, "a") as f:
+                            f.write(json.dumps({**r, "label": args.label}) + "\n")
+            browser.close()
+    finally:
+        lab.stop()
+    load1 = os.getloadavg()
+    print(table(rows, args.label))
+    print(
+        f"load average {load0[0]:.1f} -> {load1[0]:.1f}; {os.cpu_count()} CPUs; Python "
+        f"{platform.python_version()}; command: OPENBLAS_NUM_THREADS=1 .venv/bin/python "
+        f"benchmarks/bench_browser.py {' '.join(map(shlex.quote, sys.argv[1:]))}"
+    )
+
+
+if __name__ == "__main__":
+    main()
