@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -128,8 +129,11 @@ def plot_points(page, trace: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def deck(browser):
-    server = Command("slides")
+def deck(browser, tmp_path_factory):
+    # A copy: JupyterLab autosaves the deck it runs, and the repository's deck stays clean.
+    copy = tmp_path_factory.mktemp("deck") / "workshop"
+    shutil.copytree(Path(__file__).parents[1] / "notebooks" / "workshop", copy)
+    server = Command("slides", str(copy / "workshop.ipynb"))
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(server.link)
