@@ -52,6 +52,19 @@ CLASSIFIERS = {
         "test_common_models.py::test_any_labels_scikit_learn_takes_are_classes)"
     ),
 }
+#: Departures of single models.
+BY_MODEL = {
+    # Each member adds a fixed random prior of sd 10 logits (Osband et al. 2018): in
+    # float32, the logits of a row computed inside a subset and inside the whole set
+    # differ by BLAS rounding (~1e-6 relative), which the check's atol of 1e-7 sees.
+    name: {
+        "check_methods_subset_invariance": (
+            "float32 networks with a large random prior: rows agree to ~1e-6 relative "
+            "whether predicted alone or with others, not to the check's 1e-7"
+        )
+    }
+    for name in ("deep_ensemble", "deep_ensemble_regressor")
+}
 #: Registry name of each model class (one class per name).
 NAME_OF = {type(al.models.make(n)).__name__: n for n in al.models.names()}
 
@@ -61,6 +74,7 @@ def _expected_failures(estimator) -> dict:
     out = dict(ALL_MODELS)
     if al.models.task_of(name) == "classification":
         out.update(CLASSIFIERS)
+    out.update(BY_MODEL.get(name, {}))
     return out
 
 
@@ -123,6 +137,8 @@ BAD_PARAMS = [
     ("mlp_loss_prediction", {"hidden": ()}, "hidden must be a tuple of positive ints with at"),
     ("mlp_mc_dropout_regressor", {"beta": 2.0}, r"beta must be in \[0, 1\]"),
     ("gp_regressor", {"noise_level": -0.1}, r"noise_level must be in \(0, inf\)"),
+    ("committee", {"members": ("logreg",)}, "members must list at least 2 models"),
+    ("committee", {"members": ("logreg", "nope")}, "members holds 'nope'"),
 ]
 
 

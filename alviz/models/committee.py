@@ -53,9 +53,15 @@ class CommitteeClassifier(UncertainClassifier):
     def __init__(self, members=DEFAULT_MEMBERS, seed=0):
         self.members = members
         self.seed = seed
+        self._validate_params()
 
-    def _new_members(self) -> list:
-        from ._registry import make, names
+    def _validate_params(self) -> None:
+        # Checked when built and in set_params (ValidatedEstimator), like every alviz model.
+        super()._validate_params()
+        self._member_list()
+
+    def _member_list(self) -> list:
+        from ._registry import names
 
         members = [self.members] if isinstance(self.members, str) else list(self.members)
         if len(members) < 2:
@@ -63,7 +69,6 @@ class CommitteeClassifier(UncertainClassifier):
                 f"members must list at least 2 models for a committee to disagree; got "
                 f"{self.members!r}. E.g. members=('logreg', 'rf', 'svm', 'knn')."
             )
-        out = []
         for m in members:
             if isinstance(m, str):
                 if m not in names("classification"):
@@ -71,15 +76,19 @@ class CommitteeClassifier(UncertainClassifier):
                         f"members holds {m!r}, which is not a registered classifier; available: "
                         f"{', '.join(names('classification'))}, or pass a scikit-learn classifier."
                     )
-                out.append(make(m, seed=self.seed))
-            elif hasattr(m, "fit") and hasattr(m, "predict_proba"):
-                out.append(clone(m))
-            else:
+            elif not (hasattr(m, "fit") and hasattr(m, "predict_proba")):
                 raise TypeError(
                     f"members must hold model names or classifiers with fit and predict_proba; "
                     f"got {type(m).__name__}."
                 )
-        return out
+        return members
+
+    def _new_members(self) -> list:
+        from ._registry import make
+
+        return [
+            make(m, seed=self.seed) if isinstance(m, str) else clone(m) for m in self._member_list()
+        ]
 
     def _fit(self, X, y, classes):
         members = self._new_members()
