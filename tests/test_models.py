@@ -515,3 +515,14 @@ def test_logreg_newton_map_matches_scikit_learn(centers):
     Xs = (X - m.x_mean_) / m.x_scale_
     ref = LogisticRegression(C=0.5, tol=1e-10, max_iter=10_000).fit(Xs, y)
     np.testing.assert_allclose(m.predict_proba(X), ref.predict_proba(Xs), atol=1e-6)
+
+
+def test_mc_dropout_weight_decay_is_a_prior_that_weakens_with_more_rows():
+    m = al.models.make("mlp_mc_dropout")
+    assert m.prior_n == 40
+    assert m._weight_decay(40) == pytest.approx(m.weight_decay)
+    assert m._weight_decay(400) == pytest.approx(m.weight_decay / 10)
+    assert al.models.make("mlp_mc_dropout", prior_n=None)._weight_decay(400) == m.weight_decay
+    X, y = make_moons(40, noise=0.2, random_state=0)
+    with pytest.raises(ValueError, match="prior_n must be"):
+        al.models.make("mlp_mc_dropout", prior_n=0).fit(X, y)
