@@ -19,18 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# Debian's Chromium and its headless flags (that module skips itself without playwright).
+from test_browser import ARGS, CHROMIUM
+
 from alviz import _servers
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SECTIONS = [
     "1 · The loop", "2 · Measuring uncertainty", "3 · An honest comparison", "4 · Hands-on 1",
