@@ -129,6 +129,8 @@ def deck(browser, tmp_path_factory):
     shutil.copytree(Path(__file__).parents[1] / "notebooks" / "workshop", copy)
     server = Command("slides", str(copy / "workshop.ipynb"))
     page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.hosts = set()  # every host the deck's page asks for: only its own server
+    page.on("request", lambda r: page.hosts.add(urlsplit(r.url).hostname or urlsplit(r.url).scheme))
     try:
         page.goto(server.link)
         page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
@@ -191,6 +193,7 @@ def test_the_deck_renders_and_advances_through_every_slide(deck):
     order = [next(i for i, t in enumerate(seen) if s in t) for s in SECTIONS]
     assert order == sorted(order), "sections out of order"
     assert not any("Traceback" in t or "Error" in t for t in seen), "a slide shows an error"
+    assert page.hosts <= {"127.0.0.1", "data", "blob"}, page.hosts  # offline: no CDN
 
 
 def test_a_live_widget_on_a_slide_responds_to_step_and_to_a_click(deck):
