@@ -183,3 +183,12 @@ def test_the_overrides_json_names_real_jupyterlab_settings():
         "fetchNews": "false",
         "checkForUpdates": False,
     }
+
+
+def test_the_explorer_shows_its_app_link_beside_the_settings_code():
+    w = al.widgets.Explorer("moons", resolution=20, panels=("boundary",), seed=0)
+    text = " ".join(getattr(c, "value", "") for c in w.links.children)
+    assert "app link" in text and w.controller.export_settings() in text
+    w.controller.step()
+    text = " ".join(getattr(c, "value", "") for c in w.links.children)
+    assert w.controller.export_settings() in text
