@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = [
     "session",
     "uncertainty",
+    "bald_bound",
     "acquisition",
     "models",
     "threads",
@@ -37,6 +38,7 @@ scikit-activeml baal torch==2.13.0`; modAL needs `scikit-learn<1.6`, so it gets 
 | --- | --- | --- |
 | one `Session.step()` | `bench_session.py` | <= 10 ms, logreg + entropy, 500-point pool (#6) |
 | BALD / decompose | `bench_uncertainty.py` | <= 40 ms, >= 3x numpy, (20, 100000, 10) (#3) |
+| BALD vs the machine | `bench_uncertainty.py --write-bound` | within 2x of its bound (#16) |
 | BatchBALD | `bench_batchbald.py` | <= 1 s, 20 draws, pool 2000, 10 classes, batch 10 (#6) |
 | model refits | `bench_models.py` | MLP refit after one label well under 100 ms (#5) |
 | OpenMP after torch | `bench_threads.py` | HistGradientBoosting step after torch <= 1.5x (#11) |
