@@ -3,20 +3,26 @@
 A Session holds a dataset, the labels given so far (which may differ from
 the ground truth), a model, a strategy and an oracle. ``step()`` fits the
 model, scores the pool, selects a batch, asks the oracle and records a
-:class:`Round`. Every action (a step, a label) can be undone, back to the
-start; a session saves to one file and loads back, and with ``autosave`` no
-label a person gave is ever lost.
+:class:`Round`; ``query()`` makes the same choice without asking, for a
+person who labels with ``label()`` or sets rows aside with ``skip()``.
+Every action (a step, a label, a skip) can be undone, back to the start.
+``state()`` is everything the Session knows as plain data and
+``from_state()`` rebuilds it after checking every entry; a session saves to
+one file (a codec of that state, :mod:`alviz._session_io`) and loads back,
+and with ``autosave`` no label a person gave is ever lost.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
+import weakref
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from . import acquisition, models
+from . import _filelock, _session_io, _session_state, acquisition, models
+from ._untrusted import make_estimator
 from ._validation import check_random_state
 from ._warnings import AlvizWarning
 from .acquisition import Context
@@ -88,11 +94,12 @@ class Round:
 class _Action:
     """One undoable action, stored as a diff so that it is small and can be saved."""
 
-    kind: str  # "step" or "label"
+    kind: str  # "step", "label" or "skip"
     changes: list  # [(index, previous label or None)] in the order applied
     n_rounds: int  # len(history) before the action
     pending: list  # pending queries before the action
     rng_state: dict  # generator state before the action
+    skipped: list = field(default_factory=list)  # skipped rows before the action
 
 
 def _name_of(obj) -> str:
@@ -136,7 +143,19 @@ class Session:
     model_params, strategy_params : dict, optional
         Passed to :func:`alviz.models.make` / :func:`alviz.acquisition.get`.
     autosave : str or path, optional
-        Save the session to this file after every step, label, undo and reset.
+        Save the session to this file after every step, label, skip, undo and
+        reset. The file is locked against other processes while this
+        Session autosaves to it (set ``autosave = None`` to let go). An
+        existing file is never overwritten by a Session that did not load
+        it: resume it with :meth:`load`. A save that fails warns
+        (``AlvizWarning``) that the change is only in memory, and
+        :attr:`autosave_error` says why.
+
+    Attributes
+    ----------
+    history : list of Round
+    autosave_error : str or None
+        Why the last autosave failed (None after a successful one).
     """
 
     def __init__(
@@ -187,8 +206,14 @@ class Session:
         )
         self._check_strategy_task(self.strategy)
         self.model = self._make_model(self._model_spec)
-        self.autosave = autosave
         self.stop_reason: str | None = None
+        self.autosave_error: str | None = None
+        self.query_note = ""
+        self._seen: dict = {}  # file -> its signature when this Session last read or wrote it
+        self._reproducible: tuple | None = None  # (fingerprint, registry ref still rebuilds it)
+        self._autosave_path = None
+        self._unlock = None
+        self.autosave = autosave
         self.reset()
 
     @staticmethod
@@ -225,6 +250,7 @@ class Session:
         self._rng = check_random_state(self.seed)
         self._labels: dict[int, float | int] = {}
         self._pending: list[int] = []
+        self._skipped: list[int] = []
         self._actions: list[_Action] = []
         self.history: list[Round] = []
         self._fitted_on = None
@@ -275,7 +301,12 @@ class Session:
 
     def _begin(self, kind: str) -> _Action:
         action = _Action(
-            kind, [], len(self.history), list(self._pending), self._rng.bit_generator.state
+            kind,
+            [],
+            len(self.history),
+            list(self._pending),
+            self._rng.bit_generator.state,
+            list(self._skipped),
         )
         self._actions.append(action)
         return action
@@ -306,6 +337,17 @@ class Session:
     def pool_size(self) -> int:
         """Number of unlabeled points."""
         return self.dataset.n_samples - len(self._labels)
+
+    @property
+    def skipped(self) -> np.ndarray:
+        """Rows set aside with :meth:`skip`, in the order skipped; shape (n_skipped,)."""
+        return np.asarray(self._skipped, dtype=np.int64)
+
+    def _queryable(self, exclude=()) -> np.ndarray:
+        """Pool rows that may be queried: not labelled, not skipped, not in ``exclude``."""
+        pool = self.pool_indices
+        out = list(self._skipped) + [int(i) for i in exclude]
+        return pool[~np.isin(pool, out)] if out else pool
 
     @property
     def n_classes(self) -> int:
@@ -427,10 +469,12 @@ class Session:
         Context
             Filled with what the strategy declares in ``needs``.
         """
-        strategy = self.strategy if strategy is None else strategy
+        return self._context(self.strategy if strategy is None else strategy, X)
+
+    def _context(self, strategy, X=None, pool=None) -> Context:
         ds = self.dataset
         if X is None:
-            pool = self.pool_indices
+            pool = self.pool_indices if pool is None else pool
             X_pool = ds.X[pool]
         else:
             X_pool = np.asarray(X, dtype=np.float64)
@@ -494,6 +538,85 @@ class Session:
         return pool, np.asarray(self.strategy.score(self.context()), dtype=np.float64)
 
     # ------------------------------------------------------------------ loop
+    def _query_context(self, pool):
+        """(strategy, context, note) for choosing among ``pool``: random while there is no model."""
+        if self.fit() is None:
+            note = (
+                "Too few labels for a model yet (fewer than two classes): "
+                "the pool is scored uniformly and queried at random."
+            )
+            ctx = Context(X_pool=self.dataset.X[pool], pool_indices=pool, n_classes=self.n_classes)
+            return acquisition.get("random"), ctx, note
+        return self.strategy, self._context(self.strategy, pool=pool), ""
+
+    def query(self, k: int = 1, exclude=()) -> np.ndarray:
+        """The ``k`` points the strategy would ask next, without asking anyone.
+
+        The same choice as :meth:`step` (same strategy, same fallback to
+        random sampling while there is no model, the Session's random
+        generator), among the pool rows that are not skipped and not in
+        ``exclude``. Nothing is recorded: label the points with
+        :meth:`label` or set them aside with :meth:`skip`.
+
+        Parameters
+        ----------
+        k : int
+            How many points; fewer are returned when fewer are left.
+        exclude : array-like of int
+            Rows not to choose (e.g. those already shown).
+
+        Returns
+        -------
+        ndarray of shape (min(k, n_left),)
+            Dataset indices, best first. :attr:`query_note` says what the
+            user should know about the choice (e.g. a random fallback).
+        """
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise ValueError(f"k must be an integer >= 1; got {k!r}.")
+        pool = self._queryable(exclude)
+        k = min(int(k), len(pool))
+        if k == 0:
+            return np.zeros(0, dtype=np.int64)
+        strategy, ctx, note = self._query_context(pool)
+        with warnings.catch_warnings(record=True) as caught:
+            # As in step(): a strategy's fallback becomes a note for the user to see.
+            warnings.simplefilter("always", AlvizWarning)
+            picked = np.asarray(strategy.select(ctx, k, self._rng), dtype=np.int64)
+        self.query_note = self._notes(note, caught)
+        return picked
+
+    @staticmethod
+    def _notes(note: str, caught) -> str:
+        """``note`` followed by the AlvizWarnings caught; other warnings are re-raised."""
+        for w in caught:
+            if issubclass(w.category, AlvizWarning):
+                note = " ".join(filter(None, [note, str(w.message)]))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return note
+
+    def skip(self, index: int) -> None:
+        """Set an unlabelled row aside: it is not queried again (undoable, and saved).
+
+        Parameters
+        ----------
+        index : int
+            Dataset index of a row without a label.
+        """
+        n = self.dataset.n_samples
+        if isinstance(index, bool) or not isinstance(index, int | np.integer) or not 0 <= index < n:
+            raise ValueError(f"index must be an integer in [0, {n}); got {index!r}.")
+        index = int(index)
+        if index in self._labels:
+            raise ValueError(f"row {index} is labelled; only unlabelled rows can be skipped.")
+        if index in self._skipped:
+            raise ValueError(f"row {index} is already skipped.")
+        self._begin("skip")
+        if index in self._pending:
+            self._pending.remove(index)
+        self._skipped.append(index)
+        self._autosave()
+
     def step(self) -> np.ndarray:
         """Fit, score the pool, select a batch, ask the oracle and record a Round.
 
@@ -509,23 +632,14 @@ class Session:
                 f"(indices {self._pending[:5]}): call session.label(index, label) for each, "
                 f"or session.undo() to withdraw the query."
             )
-        pool = self.pool_indices
+        pool = self._queryable()
         acquisition.check_batch_size(self.batch_size, len(pool))
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         self.fit()
         timings["fit"] = time.perf_counter() - t0
-        note, strategy = "", self.strategy
         t = time.perf_counter()
-        if self.model_ is None:
-            note = (
-                "Too few labels for a model yet (fewer than two classes): "
-                "the pool is scored uniformly and queried at random."
-            )
-            strategy = acquisition.get("random")
-            ctx = Context(X_pool=self.dataset.X[pool], pool_indices=pool, n_classes=self.n_classes)
-        else:
-            ctx = self.context(strategy=strategy)
+        strategy, ctx, note = self._query_context(pool)
         timings["predict"] = time.perf_counter() - t
         t = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
@@ -543,11 +657,7 @@ class Session:
             except Exception:
                 self._actions.pop()
                 raise
-        for w in caught:
-            if issubclass(w.category, AlvizWarning):
-                note = " ".join(filter(None, [note, str(w.message)]))
-            else:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        note = self._notes(note, caught)
         timings["select"] = time.perf_counter() - t
         t = time.perf_counter()
         metrics, test_pred = self._test_metrics()
@@ -601,7 +711,7 @@ class Session:
             reason = check_stop(self, stop)
             if reason is None and n_rounds is not None and done >= n_rounds:
                 reason = f"{n_rounds} rounds done"
-            if reason is None and self.pool_size() < self.batch_size:
+            if reason is None and len(self._queryable()) < self.batch_size:
                 reason = "the pool is exhausted"
             if reason is None and self._pending:
                 reason = "queries wait for a person's labels"
@@ -658,7 +768,7 @@ class Session:
                 return
 
     def undo(self) -> bool:
-        """Undo the last action (a step or a label).
+        """Undo the last action (a step, a label or a skip).
 
         Returns
         -------
@@ -674,6 +784,7 @@ class Session:
             else:
                 self._labels[index] = previous
         self._pending = list(a.pending)
+        self._skipped = list(a.skipped)
         del self.history[a.n_rounds :]
         if a.kind == "label":
             self._restore_pending_answers()
@@ -819,41 +930,301 @@ class Session:
         ]
         return pd.DataFrame(rows)
 
+    # ------------------------------------------------------------------ state
+    def _registry_ref(self, fp: str):
+        """The dataset's registry reference, if reloading it still gives this dataset.
+
+        A registered dataset edited after loading (renamed classes, new groups)
+        no longer matches its reference: it is then saved whole.
+        """
+        ref = self.dataset.meta.get("registry")
+        if ref is None:
+            return None
+        if self._reproducible is None or self._reproducible[0] != fp:
+            from . import datasets
+
+            try:
+                again = datasets.load(ref["name"], **ref.get("params", {}))
+                ok = _session_io.fingerprint(again) == fp
+            except (OSError, ValueError, TypeError):
+                ok = False
+            self._reproducible = (fp, ok)
+        if not self._reproducible[1]:
+            return None
+        return {"name": ref["name"], "params": dict(ref.get("params", {}))}
+
+    def state(self) -> dict:
+        """Everything the Session knows, as plain data (like torch's ``state_dict``).
+
+        Returns
+        -------
+        dict
+            Dicts, lists, numbers, strings and numpy arrays only: the
+            dataset by reference (``dataset["registry"]``, None for a
+            person's own data, which a file stores whole), the settings, the
+            labels in the order given, pending queries, skips, the undo log,
+            the random state and the rounds. :meth:`from_state` rebuilds the
+            Session; the fitted model is not part of it (it is refitted).
+        """
+        ds = self.dataset
+        fp = _session_io.fingerprint(ds)
+        return {
+            "version": _session_state.STATE_VERSION,
+            "dataset": {
+                "name": ds.name,
+                "task": ds.task,
+                "n_samples": ds.n_samples,
+                "fingerprint": fp,
+                "registry": self._registry_ref(fp),
+            },
+            "config": {
+                "model": _session_state.model_state(self._model_spec, self._model_params),
+                "strategy": {"name": self.strategy.name, "params": dict(self._strategy_params)},
+                "batch_size": int(self.batch_size),
+                "initial": self.initial,
+                "oracle": {"name": self.oracle.name, "params": self.oracle.params()},
+                "seed": self.seed,
+                "init": self.init,
+                "n_draws": self.n_draws,
+            },
+            "costs": self.costs,
+            "labels": {"indices": self.labeled_indices, "values": self.labels},
+            "pending": self.pending,
+            "skipped": self.skipped,
+            "actions": [
+                {
+                    "kind": a.kind,
+                    "changes": [list(c) for c in a.changes],
+                    "n_rounds": a.n_rounds,
+                    "pending": list(a.pending),
+                    "skipped": list(a.skipped),
+                    "rng_state": a.rng_state,
+                }
+                for a in self._actions
+            ],
+            "rng_state": self._rng.bit_generator.state,
+            "rounds": [{f.name: getattr(r, f.name) for f in fields(Round)} for r in self.history],
+            "stop_reason": self.stop_reason,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict, *, dataset: Dataset | None = None, model=None) -> Session:
+        """Rebuild a Session from :meth:`state`; every entry is checked before it is used.
+
+        Parameters
+        ----------
+        state : dict
+            From :meth:`state` (or a file: see :meth:`load`).
+        dataset : Dataset, optional
+            The dataset, when the state does not name a registered one that
+            may be rebuilt from plain knobs (a person's own data; MNIST read
+            from a folder). It must be the dataset the state was made with.
+        model : estimator, optional
+            Use this model instead of the one the state names. Needed when
+            that is neither a registered name nor one of the scikit-learn
+            classifiers in ``alviz._untrusted.ESTIMATORS``: a state names
+            models, it never runs code it names.
+
+        Raises
+        ------
+        ValueError
+            Naming the entry that is wrong: an unknown version, a dataset
+            that differs, a label index out of range or given twice, a class
+            out of range, an undo log that does not replay, a random state
+            of another generator, a model or knob not on the allow-list.
+        """
+        version = _session_state.check_version(state)
+        rebuilt = dataset is None
+        ds = _session_state.state_dataset(state, dataset, version)
+        cfg = _session_state.check_config(
+            state.get("config"), ds.n_samples, ds.task, model_given=model is not None
+        )
+        spec = cfg["model"]
+        if model is None and "class" in spec:
+            model = make_estimator(spec)
+        probe = check_random_state(0).bit_generator
+        done = _session_state.check_progress(state, ds.n_samples, ds.task, ds.n_classes, probe)
+        s = cls(
+            ds,
+            model=spec["name"] if model is None else model,
+            strategy=cfg["strategy"],
+            batch_size=cfg["batch_size"],
+            initial=0,
+            oracle=cfg["oracle"],
+            seed=cfg["seed"],
+            init=cfg["init"],
+            n_draws=cfg["n_draws"],
+            noise=cfg.get("noise", 0.1),
+            costs=done["costs"],
+            model_params=spec["params"] if model is None else None,
+            strategy_params=cfg["strategy_params"],
+        )
+        s.initial = cfg["initial"]
+        s._labels = dict(done["labels"])
+        s._pending, s._skipped = done["pending"], done["skipped"]
+        s._actions = [
+            _Action(
+                a["kind"], a["changes"], a["n_rounds"], a["pending"], a["rng_state"], a["skipped"]
+            )
+            for a in done["actions"]
+        ]
+        s._rng.bit_generator.state = done["rng_state"]
+        s.history = [Round(**r) for r in done["rounds"]]
+        s.stop_reason = done["stop_reason"]
+        s._fitted_on, s.model_ = None, None
+        if rebuilt and state["dataset"].get("registry") is not None and version >= 2:
+            s._reproducible = (state["dataset"]["fingerprint"], True)  # just rebuilt from it
+        return s
+
     # ------------------------------------------------------------------ persistence
+    @property
+    def autosave(self):
+        """The file saved after every change (None: no autosave); locked while set."""
+        return self._autosave_path
+
+    @autosave.setter
+    def autosave(self, path) -> None:
+        new = None if path is None else _session_io.resolve(path)
+        if new == self._autosave_path:
+            return
+        if new is not None:
+            if new.exists() and new not in self._seen:
+                raise FileExistsError(
+                    f"autosave file {new} already exists and this Session did not load it: "
+                    f"saving would overwrite its labels. Resume it with "
+                    f"al.Session.load({str(new)!r}) (or Labeler(session_file=...)), choose "
+                    f"another file, or delete this one to start over."
+                )
+            _filelock.acquire(new)  # another process writing it is refused here
+        if self._unlock is not None:
+            self._unlock()
+            self._unlock = None
+        if new is not None:
+            self._unlock = weakref.finalize(self, _filelock.release, new)
+        self._autosave_path = new
+
     def save(self, path) -> None:
         """Write the session to one file, atomically (JSON + npz in a zip; never pickle).
 
         Registered datasets are saved by name and parameters; other datasets
-        (a person's own data) are saved whole, so nothing is lost.
-        """
-        from ._session_io import save_session
+        (a person's own data, or a registered one edited since) are saved
+        whole, so nothing is lost. If the file changed since this Session
+        last read or wrote it (another Labeler on the same file), the labels
+        it holds that this Session lacks are merged in first (with an
+        ``AlvizWarning``); a file that another process holds locked is not
+        written (``alviz._filelock.FileLockedError``).
 
-        save_session(self, path)
+        Parameters
+        ----------
+        path : str or path
+            ``~`` is expanded; missing folders are created.
+        """
+        path = _session_io.resolve(path)
+        try:
+            with _filelock.hold(path):
+                seen = self._seen.get(path)
+                now = _session_io.signature(path)
+                if now is not None and seen is not None and now != seen:
+                    self._merge_file(path)
+                _session_io.write(path, _session_io.encode(self.state(), self.dataset))
+                self._seen[path] = _session_io.signature(path)
+        except OSError as exc:
+            raise _session_io.save_error(exc, path) from exc
+
+    def _merge_file(self, path) -> None:
+        """Take in the labels and skips that another writer put in ``path`` since we saw it."""
+        state, _, _, sig = _session_io.read(path)
+        other = state.get("dataset") if isinstance(state.get("dataset"), dict) else {}
+        if other.get("fingerprint") != _session_io.fingerprint(self.dataset):
+            raise ValueError(
+                f"{path} was rewritten with a session on another dataset since this Session "
+                f"read it, so it was not overwritten; this session's labels are only in memory: "
+                f"save them to another file with session.save(other_path)."
+            )
+        ds = self.dataset
+        probe = self._rng.bit_generator
+        try:
+            done = _session_state.check_progress(state, ds.n_samples, ds.task, ds.n_classes, probe)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"cannot merge with {path}: {exc}") from exc
+        new = [(i, y) for i, y in done["labels"] if i not in self._labels]
+        differ = sum(1 for i, y in done["labels"] if i in self._labels and self._labels[i] != y)
+        # Merged rows count as labelled before every action in the undo log: undo
+        # takes back this Session's own actions, never another writer's labels.
+        merged = {i for i, _ in new}
+        for i, y in new:
+            self._labels[i] = y
+            if i in self._pending:
+                self._fill_pending_answer(i, y)
+        skips = [i for i in done["skipped"] if i not in self._labels and i not in self._skipped]
+        self._skipped += skips
+        self._pending = [i for i in self._pending if i not in merged and i not in skips]
+        for a in self._actions:
+            a.pending = [i for i in a.pending if i not in merged]
+            a.skipped = [i for i in a.skipped if i not in merged]
+        self._seen[path] = sig
+        if new or skips or differ:
+            warnings.warn(
+                f"{path} was changed by another writer since this Session read it: took in "
+                f"{len(new)} label(s) and {len(skips)} skip(s) from it"
+                + (
+                    f"; {differ} row(s) labelled differently there keep this session's label"
+                    if differ
+                    else ""
+                )
+                + ".",
+                AlvizWarning,
+                stacklevel=4,
+            )
 
     @classmethod
-    def load(cls, path, model=None) -> Session:
+    def load(cls, path, *, dataset: Dataset | None = None, model=None) -> Session:
         """Read a session written by :meth:`save`.
 
         Parameters
         ----------
         path : str or path
+        dataset : Dataset, optional
+            Needed when the file does not hold the dataset and cannot rebuild
+            it from plain knobs (e.g. MNIST read from a folder); it must be
+            the same data.
         model : estimator, optional
             Needed only when the session used a model that is neither a
-            registered name nor a scikit-learn estimator.
+            registered name nor an allow-listed scikit-learn classifier.
 
         Raises
         ------
         ValueError
-            If the file is not an alviz session, is corrupt, or comes from a
-            newer format version. Loading never executes code from the file.
+            Naming the file and what is wrong: not an alviz session, corrupt,
+            larger than its size allows, a newer format version, or content
+            that does not check out (see :meth:`from_state`). Loading never
+            runs code from the file.
         """
-        from ._session_io import load_session
-
-        return load_session(cls, path, model=model)
+        path = _session_io.resolve(path)
+        state, entry, data, sig = _session_io.read(path)
+        if dataset is None:
+            dataset = _session_io.decode_dataset(entry, data, path)
+        try:
+            s = cls.from_state(state, dataset=dataset, model=model)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"cannot load {path}: {exc}") from exc
+        s._seen[path] = sig
+        return s
 
     def _autosave(self) -> None:
-        if self.autosave is not None:
+        if self.autosave is None:
+            return
+        try:
             self.save(self.autosave)
+        except (OSError, ValueError, RuntimeError) as exc:
+            self.autosave_error = str(exc)
+            warnings.warn(
+                f"autosave failed, so the latest change is only in memory: {exc}",
+                AlvizWarning,
+                stacklevel=3,
+            )
+        else:
+            self.autosave_error = None
 
     def __repr__(self) -> str:
         return (

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import alviz as al
-from alviz._session_io import FORMAT
 
 
 def _rewrite(path, edit):
@@ -98,23 +97,6 @@ def test_corrupt_or_foreign_files_give_clear_errors(tmp_path, moons, content, ma
         change = {"format": "something.else"} if content == "foreign" else {"version": 999}
         _rewrite(path, lambda doc: doc.update(change))
     with pytest.raises(ValueError, match=match):
-        al.Session.load(path)
-
-
-def test_a_file_cannot_name_code_to_run(tmp_path, moons):
-    from sklearn.linear_model import LogisticRegression
-
-    path = tmp_path / "m.alviz"
-    al.Session(moons, model=LogisticRegression(), seed=0).save(path)
-    t = al.Session.load(path)  # scikit-learn estimators are rebuilt from their params
-    assert type(t.model.estimator).__name__ == "LogisticRegression"
-
-    def evil(doc):
-        assert doc["format"] == FORMAT
-        doc["config"]["model"]["class"] = "os.system"
-
-    _rewrite(path, evil)
-    with pytest.raises(ValueError, match="cannot be rebuilt from a file"):
         al.Session.load(path)
 
 

@@ -294,11 +294,11 @@ def mnist(
         raise FileNotFoundError(f"mnist path {str(folder)!r} is not a folder.")
     pairs = _find_pairs(folder)
     if not pairs:
-        found = sorted(p.name for p in folder.iterdir())[:10]
+        # The message does not list the folder's files: a path may come from someone else.
         raise FileNotFoundError(
             f"no IDX image/label pair in {str(folder)!r} (looked for "
-            f"'<prefix>-images-idx3-ubyte[.gz]' with '<prefix>-labels-idx1-ubyte[.gz]'); "
-            f"the folder holds {found}."
+            f"'<prefix>-images-idx3-ubyte[.gz]' with '<prefix>-labels-idx1-ubyte[.gz]', e.g. "
+            f"t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz)."
         )
     if n_samples is not None:
         n_samples = check_int(n_samples, "n_samples", 10)

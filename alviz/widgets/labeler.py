@@ -6,14 +6,11 @@ import base64
 import csv
 import html
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import ipywidgets as W
 import numpy as np
 
-from .. import acquisition
-from .._validation import check_random_state
 from ..session import Session
 from ._base import Controller, guarded
 from ._keys import KeyCatcher
@@ -26,34 +23,24 @@ __all__ = ["Labeler", "LabelerController"]
 SKIP_KEYS, UNDO_KEYS = ("s", "0", " "), ("u", "Backspace")
 
 
-def _sub_context(ctx, keep: np.ndarray):
-    """The context restricted to the pool rows in ``keep`` (a boolean mask)."""
-    n = ctx.n_pool
-    changes = {"X_pool": ctx.X_pool[keep], "pool_indices": ctx.pool_indices[keep]}
-    if ctx.probs is not None:
-        changes["probs"] = ctx.probs[keep]
-    if ctx.probs_draws is not None:
-        changes["probs_draws"] = ctx.probs_draws[:, keep]
-    if ctx.embeddings is not None:
-        changes["embeddings"] = ctx.embeddings[keep]
-    changes["extra"] = {
-        k: (v[keep] if isinstance(v, np.ndarray) and v.shape[:1] == (n,) else v)
-        for k, v in ctx.extra.items()
-    }
-    return replace(ctx, **changes)
-
-
 class LabelerController(Controller):
     """Label a person's own data, a batch of queries at a time.
 
-    Every label goes through :meth:`alviz.Session.label` and is saved to
-    ``session_file`` at once (autosave): a label given is never lost. An
-    existing ``session_file`` is resumed.
+    Every label and skip goes through :meth:`alviz.Session.label` /
+    :meth:`alviz.Session.skip` and is saved to ``session_file`` at once
+    (autosave): a label given is never lost. The queries come from
+    :meth:`alviz.Session.query`, the same loop as ``Session.step``. An
+    existing ``session_file`` is resumed; while this Labeler autosaves to
+    it, another process cannot write it (a lock), and another Labeler on it
+    in this kernel has its labels merged in, not overwritten.
 
     Parameters
     ----------
-    dataset : Dataset
-        The person's data (``y`` is ``-1`` where no label is known yet).
+    dataset : Dataset, optional
+        The person's data (``y`` is ``-1`` where no label is known yet). When
+        ``session_file`` exists, it must be the data the file was made with
+        (a clear error otherwise); it may be left out for data the file
+        holds or can rebuild.
     session_file : str or path, optional
         Where every label is saved; resumed if it exists.
     batch_size : int
@@ -62,7 +49,8 @@ class LabelerController(Controller):
         Labels wanted, for the progress bar (default: the whole pool).
     **session_params
         Passed to :class:`alviz.Session` (model, strategy, seed, ...); the
-        oracle is always the person.
+        oracle is always the person. When resuming, a ``model`` or
+        ``strategy`` other than the file's replaces it, and the message says so.
 
     Attributes
     ----------
@@ -70,7 +58,7 @@ class LabelerController(Controller):
     queue : list of int
         Dataset indices shown now, the current one first.
     skipped : set of int
-        Items set aside; they are not asked again.
+        Items set aside (saved in the session); they are not asked again.
     """
 
     widget_name = "labeler"
@@ -81,10 +69,14 @@ class LabelerController(Controller):
         session_params.pop("oracle", None)
         # Own data: the labels already known are the start (Session uses them all).
         session_params.setdefault("initial", 0)
-        self.session_file = None if session_file is None else Path(session_file)
+        if not isinstance(batch_size, int | np.integer) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}.")
+        self.session_file = None if session_file is None else Path(session_file).expanduser()
         if self.session_file is not None and self.session_file.exists():
-            self.session = Session.load(self.session_file)
+            given = None if dataset is None else resolve_dataset(dataset)
+            self.session = Session.load(self.session_file, dataset=given)
             self.session.autosave = self.session_file
+            self.message = self._resumed(session_params)
         else:
             if dataset is None:
                 raise TypeError("Labeler needs a dataset (or an existing session_file to resume).")
@@ -94,35 +86,34 @@ class LabelerController(Controller):
             )  # fmt: skip
         if self.session.task != "classification":
             raise ValueError("the Labeler gives class labels; this dataset is a regression task.")
-        if not isinstance(batch_size, int | np.integer) or batch_size < 1:
-            raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}.")
         self.batch_size, self.budget = int(batch_size), budget
         self.queue: list[int] = []
-        self.skipped: set[int] = set()
-        self._done: list[tuple[str, int]] = []
-        self._rng = check_random_state(self.session.seed)
         self._refill()
+
+    def _resumed(self, params: dict) -> str:
+        """Apply a model or strategy asked for on resume; say what the file held."""
+        s, notes = self.session, []
+        strategy, model = params.get("strategy"), params.get("model")
+        if strategy is not None and strategy != s.strategy.name:
+            notes.append(f"strategy {s.strategy.name!r} -> {getattr(strategy, 'name', strategy)!r}")
+            s.set_strategy(strategy)
+        if model is not None and model != s.model_label:
+            notes.append(f"model {s.model_label!r} -> {getattr(model, 'name', model)!r}")
+            s.set_model(model)
+        text = f"Resumed {len(s.labeled_indices)} labels from {self.session_file}"
+        return text + (f"; switched {', '.join(notes)} as asked." if notes else ".")
 
     # ------------------------------------------------------------------ queue
     def _refill(self) -> None:
-        """Ask the strategy for the next batch among the pool items not skipped."""
-        s = self.session
-        pool = s.pool_indices
-        keep = ~np.isin(pool, list(self.skipped) + list(self.queue))
-        k = min(self.batch_size - len(self.queue), int(keep.sum()))
-        if k <= 0:
-            return
-        if s.fit() is None:
-            # Too few labels for a model: ask at random, as Session.step would.
-            picked = self._rng.choice(pool[keep], size=k, replace=False)
-        else:
-            ctx = _sub_context(s.context(), keep)
-            try:
-                picked = s.strategy.select(ctx, k, self._rng)
-            except (ValueError, TypeError) as exc:
-                self.message = f"{s.strategy.name} could not choose ({exc}); asking at random."
-                picked = acquisition.get("random").select(ctx, k, self._rng)
-        self.queue += [int(i) for i in picked]
+        """Ask the Session for the next items, besides those shown (skipped ones never come)."""
+        k = self.batch_size - len(self.queue)
+        if k > 0:
+            self.queue += self.session.query(k, exclude=self.queue).tolist()
+
+    @property
+    def skipped(self) -> set[int]:
+        """Items set aside; they are not asked again (saved with the session)."""
+        return set(self.session.skipped.tolist())
 
     @property
     def current(self) -> int | None:
@@ -139,34 +130,45 @@ class LabelerController(Controller):
         self.session.label(index, int(label))
         if index in self.queue:
             self.queue.remove(index)
-        self._done.append(("label", index))
+        self._say_if_unsaved()
+        self._next()
+
+    def _next(self) -> None:
+        """Drop shown items that are done; ask for a new batch once the shown one is used up."""
+        # Another Labeler on the same file may have labelled a shown item (merged on save).
+        done = set(self.session.labeled_indices.tolist()) | self.skipped
+        self.queue = [i for i in self.queue if i not in done]
         if not self.queue:
             self._refill()
 
+    def _say_if_unsaved(self) -> None:
+        err = self.session.autosave_error
+        if err:
+            self.message = (
+                f"⚠ Autosave failed: this label is only in memory until a save works ({err})."
+            )
+
     @guarded
     def skip(self):
-        """Set the current item aside; it is not asked again."""
+        """Set the current item aside; it is not asked again (saved at once)."""
         index = self.current
         if index is None:
             raise ValueError("Nothing left to skip.")
+        self.session.skip(index)
         self.queue.remove(index)
-        self.skipped.add(index)
-        self._done.append(("skip", index))
-        if not self.queue:
-            self._refill()
+        self._say_if_unsaved()
+        self._next()
 
     @guarded
     def undo(self):
         """Take back the last label or skip; the item comes back first in line."""
-        if not self._done:
+        s = self.session
+        before = set(s.labeled_indices.tolist()) | self.skipped
+        if not s.undo():
             self.message = "Nothing to undo."
             return
-        kind, index = self._done.pop()
-        if kind == "label":
-            self.session.undo()
-        else:
-            self.skipped.discard(index)
-        self.queue.insert(0, index)
+        back = before - set(s.labeled_indices.tolist()) - self.skipped
+        self.queue = sorted(back) + [i for i in self.queue if i not in back]
         del self.queue[self.batch_size :]
 
     def on_key(self, key: str) -> None:
@@ -220,6 +222,11 @@ class LabelerController(Controller):
         """Labels, target, skipped and where they are saved."""
         done, wanted = self.progress
         saved = f" · saved to {self.session_file}" if self.session_file else " · not saved"
+        if self.session.autosave_error:
+            saved = (
+                f" · ⚠ NOT SAVED: the latest labels are only in memory "
+                f"({self.session.autosave_error})"
+            )
         return f"{done} of {wanted} labeled · {len(self.skipped)} skipped{saved}"
 
     # ------------------------------------------------------------------ settings
