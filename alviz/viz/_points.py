@@ -113,16 +113,21 @@ def pool_trace(session, panel: int = 0, color=None, size: int = 6, **extra) -> d
     return trace
 
 
-def labeled_trace(session, panel: int = 0, size: int = 9, showlegend: bool = True) -> dict:
-    """Labeled points coloured by the label given; a diamond marks a label that is wrong."""
+def labeled_trace(
+    session, panel: int = 0, size: int = 9, showlegend: bool = True, over_pool: bool = False
+) -> dict:
+    """Labeled points coloured by the label given; a diamond marks a label that is wrong.
+
+    ``over_pool``: drawn over :func:`pool_trace` (then of the pool's kind: SVG markers would
+    sit under a WebGL pool's canvas).
+    """
     ds = session.dataset
     lab, given = session.labeled_indices, session.labels
     truth = ds.y[lab]
     # A noisy oracle's wrong answers stand out: the model learns from them all the same.
     wrong = (truth >= 0) & (truth != given)
     return dict(
-        # The pool's kind: SVG markers would sit under a WebGL pool's canvas.
-        type=scatter_type(len(session.pool_indices)),
+        type=scatter_type(len(session.pool_indices)) if over_pool else "scatter",
         x=f32(ds.X2d[lab, 0]),
         y=f32(ds.X2d[lab, 1]),
         mode="markers",
@@ -140,12 +145,14 @@ def labeled_trace(session, panel: int = 0, size: int = 9, showlegend: bool = Tru
     )
 
 
-def queried_trace(session, panel: int = 0, showlegend: bool = True, indices=None) -> dict:
-    """Stars on the points queried in the last round (or on ``indices``)."""
+def queried_trace(
+    session, panel: int = 0, showlegend: bool = True, indices=None, over_pool: bool = False
+) -> dict:
+    """Stars on the points queried in the last round (or on ``indices``); see labeled_trace."""
     q = just_queried(session) if indices is None else np.asarray(indices, dtype=np.int64)
     X2d = session.dataset.X2d
     return dict(
-        type=scatter_type(len(session.pool_indices)),
+        type=scatter_type(len(session.pool_indices)) if over_pool else "scatter",
         x=f32(X2d[q, 0]),
         y=f32(X2d[q, 1]),
         mode="markers",

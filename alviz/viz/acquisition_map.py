@@ -107,7 +107,7 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
             # and warns "Invalid color specifier" on every redraw; the colour bar says it all.
             showlegend=False,
         ),
-        labeled_trace(session, size=8),
+        labeled_trace(session, size=8, over_pool=True),
         dict(
             type=scatter_type(len(pool)),
             x=f32(session.dataset.X2d[top, 0]),

@@ -112,8 +112,8 @@ def decision_boundary_spec(session, resolution: int = 100) -> FigureSpec:
         _background(session, view),
         _boundary_line(session, view),
         pool_trace(session),
-        labeled_trace(session),
-        queried_trace(session),
+        labeled_trace(session, over_pool=True),
+        queried_trace(session, over_pool=True),
     ]
     n_round, n_lab = len(session.history), len(session.labeled_indices)
     title = (

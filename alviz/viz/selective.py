@@ -71,7 +71,7 @@ def conformal_map_spec(
             name="prediction-set size",
         ),
         pool_trace(session, size=5),
-        labeled_trace(session, size=8),
+        labeled_trace(session, size=8, over_pool=True),
     ]
     title = (
         f"Conformal sets ({method.upper()}, target {1 - alpha:.0%}) · "
