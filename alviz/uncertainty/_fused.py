@@ -213,9 +213,10 @@ def fused_decompose(probs_draws, name: str = "probs_draws") -> tuple[np.ndarray,
         p = check_draws(p, name)
         total, aleatoric, _ = _run(p)
     # Mathematically mean H <= H[mean] <= log C; keep rounding from breaking it.
-    np.minimum(total, np.log(p.shape[2]), out=total)
-    np.minimum(aleatoric, total, out=aleatoric)
-    np.maximum(aleatoric, 0.0, out=aleatoric)
+    # Rounding can put a certain row's entropy at -2e-16: clip total into [0, log C]
+    # first, then aleatoric into [0, total], so 0 <= aleatoric <= total always holds.
+    np.clip(total, 0.0, np.log(p.shape[2]), out=total)
+    np.clip(aleatoric, 0.0, total, out=aleatoric)
     return total, aleatoric
 
 
