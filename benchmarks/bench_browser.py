@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from test_browser import ARGS, CHROMIUM, Lab, notebook  # noqa: E402
+from test_browser_widgets import _shutdown_kernels  # noqa: E402
 
 CELL = """
 import json, time
@@ -192,7 +193,14 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         before, title = status_text(page), page.evaluate(TITLE_JS)
         frames.reset()
         page.mouse.click(x, y)
-        ms = wait_redrawn(page, before, title)
+        try:
+            ms = wait_redrawn(page, before, title)
+        except TimeoutError:
+            if os.environ.get("ALVIZ_BENCH_SHOTS"):
+                shots = os.environ["ALVIZ_BENCH_SHOTS"]
+                Path(shots, f"console-{tag}.txt").write_text("\n".join(console))
+                page.screenshot(path=f"{shots}/timeout-{tag}.png")
+            raise
         if k:
             click_ms.append(ms)
             click_bytes.append(frames.sent + frames.received)
@@ -204,6 +212,8 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         step_ms.append(wait_redrawn(page, before, title))
         step_bytes.append(frames.sent + frames.received)
     page.close()
+    if os.environ.get("ALVIZ_BENCH_SHOTS"):
+        Path(os.environ["ALVIZ_BENCH_SHOTS"], f"console-{tag}.txt").write_text("\n".join(console))
     rows = [json.loads(line) for line in times.read_text().splitlines()]
     py_click = [r["s"] * 1000 for r in rows if r["action"] == "click"][1:]
     py_step = [r["s"] * 1000 for r in rows if r["action"] == "step"]
@@ -244,13 +254,16 @@ def table(rows, label: str) -> str:
 TARGETS = {(500, "logreg"): 250, (50000, "logreg"): 1000}
 
 
-def results_md(rows, command: str, load: str) -> str:
+def results_md(rows, command: str, load: str, note: str = "") -> str:
     """The results table (``benchmarks/results/browser.md``): baseline and after, side by side."""
     lines = [
         "## Widget latency in a real browser (Explorer in JupyterLab, headless Chromium)",
         "",
         "From the mousedown of a click on a pool point (or on Step) to the moment the plot has "
-        "redrawn every panel (last `plotly_afterplot` / DOM change, after Python answered), "
+        "redrawn every panel (Python answered, the plot's first title shows the new label "
+        "count, then the last `plotly_afterplot` / DOM change before 250 ms of quiet; the "
+        "baseline rows were taken before the title check was added, with SVG-only plots "
+        "where every redraw is a DOM change), "
         "median over the clicks after one warm-up click; 100 x 100 maps, six panels, moons "
         "pool of the size given, entropy (logreg) or BALD with 20 draws (MC-dropout MLP). "
         "KiB: websocket frames both ways per action. Python ms: the controller's own time "
@@ -272,6 +285,8 @@ def results_md(rows, command: str, load: str) -> str:
             f"{r['kib_step']:.0f} | {r['console']} |"
         )
     lines += ["", f"Load: {load}", "", f"Command: `{command}`", ""]
+    if note:
+        lines[-1:-1] = [note, ""]
     return "\n".join(lines)
 
 
@@ -292,6 +307,7 @@ def main(argv=None) -> None:
         help="write benchmarks/results/browser.md from saved rows (no measuring)",
     )
     p.add_argument("--load", default="", help="with --write-from: the load to quote")
+    p.add_argument("--note", default="", help="with --write-from: a note under the table")
     args = p.parse_args(argv)
     if args.write_from:
         rows = [json.loads(x) for f in args.write_from for x in Path(f).read_text().splitlines()]
@@ -300,7 +316,7 @@ def main(argv=None) -> None:
             "--steps 5 --label after --json after.jsonl (and --label baseline on a checkout of "
             "c9ff3bd, PYTHONPATH pointing at it); then --write-from baseline.jsonl after.jsonl"
         )
-        md = results_md(rows, cmd, args.load)
+        md = results_md(rows, cmd, args.load, args.note)
         (HERE / "results" / "browser.md").write_text(md)
         print(md)
         return
@@ -319,6 +335,7 @@ def main(argv=None) -> None:
                         args.clicks if n < 50000 or model == "logreg" else max(3, args.clicks // 3)
                     )
                     r = bench(lab, browser, n, model, clicks, args.steps)
+                    _shutdown_kernels(lab)  # idle kernels of earlier rows would load the machine
                     print(json.dumps(r), flush=True)
                     rows.append(r)
                     if args.json:
