@@ -26,7 +26,7 @@ from ._untrusted import check_dataset_ref, check_params, estimator_name, make_es
 from ._validation import check_int, check_random_state
 from ._warnings import AlvizWarning
 from .acquisition import Context, top_k
-from .calibration import brier_score, expected_calibration_error, negative_log_likelihood
+from .calibration import probability_scores
 from .datasets import UNLABELED, Dataset
 from .oracles import HumanOracle, SimulatedOracle, make_oracle
 from .stopping import check_stop
@@ -888,9 +888,7 @@ class Session:
         return {
             "accuracy": float((pred == y).mean()),
             "macro_f1": float(f1[present].mean()),
-            "nll": negative_log_likelihood(p, y),
-            "ece": expected_calibration_error(p, y),
-            "brier": brier_score(p, y),
+            **probability_scores(p, y),  # nll, ece, brier
         }, pred.astype(np.int32)
 
     def _diagnostics(self, queried, answers, pool) -> dict:
