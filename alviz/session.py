@@ -477,7 +477,11 @@ class Session:
         # the prediction itself.
         n_test = len(ds.y_test)
         with_test = (
-            with_test and X is None and model is not None and n_test > 0 and "probs" in strategy.needs
+            with_test
+            and X is None
+            and model is not None
+            and n_test > 0
+            and "probs" in strategy.needs
         )
         if X is None:
             pool = self.pool_indices if pool is None else pool

@@ -136,12 +136,12 @@ def run(seed, steps):
 
 def run_impl(python: str, body: str, repeats: int) -> dict | None:
     body = textwrap.dedent(body).format(n=N_POOL, initial=INITIAL)
-    code = HARNESS.format(
-        n=N_POOL, body=body, steps=STEPS, loop=LOOP, repeats=repeats
-    )
+    code = HARNESS.format(n=N_POOL, body=body, steps=STEPS, loop=LOOP, repeats=repeats)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     if python == sys.executable:
-        env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[1]), env.get("PYTHONPATH", "")])
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).parents[1]), env.get("PYTHONPATH", "")]
+        )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
     if out.returncode:
         print(f"  (failed: {out.stderr.strip().splitlines()[-1]})", file=sys.stderr)
@@ -160,7 +160,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--peers", help="python of a venv with scikit-activeml")
     p.add_argument("--modal", help="python of a venv with modAL-python (needs scikit-learn<1.6)")
-    p.add_argument("--cycles", type=int, default=3, help="interleaved cycles over all implementations")
+    p.add_argument(
+        "--cycles", type=int, default=3, help="interleaved cycles over all implementations"
+    )
     p.add_argument("--repeats", type=int, default=3, help="seeds per implementation per cycle")
     p.add_argument("--write", action="store_true", help="write results/session.md")
     args = p.parse_args()
@@ -184,7 +186,9 @@ def main() -> None:
         v = float(np.median([r[which] for r in runs])) * 1e3
         return v / steps if steps == STEPS else v
 
-    rows = {n: [med(n, STEPS, 1), med(n, LOOP, 1), med(n, STEPS, 0), med(n, LOOP, 0)] for n in impls}
+    rows = {
+        n: [med(n, STEPS, 1), med(n, LOOP, 1), med(n, STEPS, 0), med(n, LOOP, 0)] for n in impls
+    }
     peers = [n for n in impls if IMPLS[n][0] != "self"]
     best = [
         min((rows[n][j] for n in peers if rows[n][j] is not None), default=None) for j in range(4)
@@ -209,7 +213,9 @@ def main() -> None:
         "| 200-round loop, wall ms |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    lines += [f"| {n} | " + " | ".join(cell(v, j) for j, v in enumerate(rows[n])) + " |" for n in impls]
+    lines += [
+        f"| {n} | " + " | ".join(cell(v, j) for j, v in enumerate(rows[n])) + " |" for n in impls
+    ]
     lines += [
         "",
         "alviz's round does more than the peers': five test metrics (accuracy, macro-F1, NLL,",

@@ -374,9 +374,7 @@ class Explorer(ControlsMixin, SyncMixin, W.VBox):
             [self.click_mode, self.label_choice] if "click" in shown else [],
         ]
         # The settings code as text to copy, and its app link.
-        self.links = W.VBox(
-            [self.settings_code, _links.link_box(c)] if "settings" in shown else []
-        )
+        self.links = W.VBox([self.settings_code, _links.link_box(c)] if "settings" in shown else [])
         super().__init__(
             [
                 *[W.HBox(r, layout=W.Layout(flex_flow="row wrap")) for r in rows if r],
