@@ -95,9 +95,10 @@ def main() -> None:
         "",
         "Moons (2-D), 20 initial labels, 20 draws; fit + draws for the whole pool + score + "
         "select. Cells: CPU ms per step (median of 3 steps after a first one up to 50k "
-        "points; above, the first step), then **us per pool point**. `b`: growth exponent of CPU time over the two largest sizes "
-        "(1 = linear). Memory: peak numpy allocation during a step (tracemalloc) per pool "
-        "point at the largest size. Target (#16): b near 1, bounded memory per point.",
+        "points; above, the first step), then **us per pool point**. `b`: growth exponent "
+        "of CPU time over the two largest sizes (1 = linear). Memory: peak numpy "
+        "allocation during a step (tracemalloc) per pool point at the largest size. "
+        "Target (#16): b near 1, bounded memory per point.",
         "",
         f"| model | strategy (batch) | {head} | b | bytes / point | slowest part |",
         "| --- | --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: | --- |",
