@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 
 import alviz as al
 from alviz.acquisition import top_k
-from alviz.acquisition.batchbald import batch_bald_batch
+from alviz.acquisition.batchbald import _batch_bald_torch, batch_bald_batch
 from alviz.calibration import (
     brier_score,
     expected_calibration_error,
@@ -26,6 +26,7 @@ from alviz.calibration import (
 )
 from alviz.models import _torch_utils
 from alviz.models._torch_base import TorchMixin
+from alviz.uncertainty._torch import decompose_torch
 
 CUDA = torch.cuda.is_available()
 gpu = pytest.mark.skipif(not CUDA, reason="needs a CUDA device")
@@ -98,24 +99,33 @@ def test_decompose_on_a_tensor_equals_numpy(dtype):
         np.testing.assert_allclose(b.numpy(), a, atol=2e-6)
     mi = al.uncertainty.mutual_information(torch.from_numpy(p))
     np.testing.assert_allclose(mi.numpy(), al.uncertainty.mutual_information(p), atol=2e-6)
+    # The device kernel (what a CUDA tensor runs), here run on the CPU.
+    for a, b in zip(d_np, decompose_torch(torch.from_numpy(p).to(dtype)), strict=True):
+        np.testing.assert_allclose(b.numpy(), a, atol=2e-6)
 
 
 def test_decompose_tensor_refuses_what_numpy_refuses():
     p = torch.from_numpy(_draws(3))
     with pytest.raises(ValueError, match="rows that do not sum to 1"):
-        al.uncertainty.decompose(p * 1.5)
+        decompose_torch(p * 1.5)
     with pytest.raises(ValueError, match="non-finite"):
-        al.uncertainty.decompose(torch.full((2, 3, 2), float("nan")))
+        decompose_torch(torch.full((2, 3, 2), float("nan")))
+    with pytest.raises(ValueError, match="probs_draws"):
+        al.uncertainty.decompose(p * 1.5)  # a CPU tensor: checked by the numpy kernel
     with pytest.raises(ValueError, match="3 dimensions"):
-        al.uncertainty.decompose(p[0])
+        decompose_torch(p[0])
+    with pytest.raises(ValueError, match="outside"):
+        decompose_torch(p - 0.5)
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_batch_bald_on_a_tensor_equals_numpy_while_exact(seed):
     p = _draws(seed)
     a = batch_bald_batch(p, 4, seed=0)
-    b = batch_bald_batch(torch.from_numpy(p), 4, seed=0)
+    b = _batch_bald_torch(torch.from_numpy(p), 4, 512, seed=0)  # the device kernel, on CPU
     assert b.exact.all() and a.exact.all()
+    c = batch_bald_batch(torch.from_numpy(p), 4, seed=0)  # a CPU tensor: the numpy path
+    assert c.positions.tolist() == a.positions.tolist()
     assert b.positions.tolist() == a.positions.tolist()
     np.testing.assert_allclose(b.gains, a.gains, atol=1e-5)
 
@@ -123,7 +133,7 @@ def test_batch_bald_on_a_tensor_equals_numpy_while_exact(seed):
 def test_batch_bald_on_a_tensor_sampled_joint_is_close():
     p = _draws(7, n_draws=20, n=400, c=10)
     a = batch_bald_batch(p, 6, seed=0)
-    b = batch_bald_batch(torch.from_numpy(p), 6, seed=0)
+    b = _batch_bald_torch(torch.from_numpy(p), 6, 512, seed=0)
     assert not b.exact[-1]
     assert b.positions[:3].tolist() == a.positions[:3].tolist()  # exact part
     assert len(set(b.positions.tolist())) == 6

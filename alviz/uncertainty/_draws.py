@@ -15,7 +15,7 @@ import numpy as np
 
 from ._fused import checked_draws, fused_decompose
 from ._probs import _entropy_last_axis
-from ._torch import decompose_torch, is_tensor
+from ._torch import decompose_tensor, is_tensor
 
 __all__ = [
     "Decomposition",
@@ -78,7 +78,7 @@ def decompose(probs_draws) -> Decomposition:
     if is_tensor(probs_draws):
         # Draws on a device (e.g. a GPU model's MC passes): computed there, no host copy;
         # the three parts come back as tensors on that device.
-        return Decomposition(*decompose_torch(probs_draws))
+        return Decomposition(*decompose_tensor(probs_draws))
     total, aleatoric = fused_decompose(probs_draws, "probs_draws")
     # fused_decompose keeps aleatoric <= total (Jensen), so this is >= 0 already;
     # the maximum only guards the invariant.
