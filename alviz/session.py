@@ -25,8 +25,8 @@ from . import _filelock, _session_io, _session_state, acquisition, models
 from ._untrusted import make_estimator
 from ._validation import check_int, check_random_state
 from ._warnings import AlvizWarning
-from .acquisition import Context
-from .calibration import brier_score, expected_calibration_error, negative_log_likelihood
+from .acquisition import Context, top_k
+from .calibration import probability_scores
 from .datasets import UNLABELED, Dataset
 from .oracles import HumanOracle, SimulatedOracle, make_oracle
 from .stopping import check_stop
@@ -250,6 +250,7 @@ class Session:
         self._actions: list[_Action] = []
         self.history: list[Round] = []
         self._fitted_on = None
+        self._test_proba = None  # (fit key, test probabilities) predicted along with the pool
         self.model_ = None
         self.stop_reason = None
         start = self._initial_indices()
@@ -467,16 +468,34 @@ class Session:
         """
         return self._context(self.strategy if strategy is None else strategy, X)
 
-    def _context(self, strategy, X=None, pool=None) -> Context:
+    def _context(self, strategy, X=None, pool=None, with_test: bool = False) -> Context:
         ds = self.dataset
+        model = self.fit()
+        # with_test (step): when the pool's probabilities come from predict_proba, the test
+        # rows ride along in the same call, and _test_metrics reuses them. One model call
+        # instead of two: for a small scikit-learn model its input checks cost as much as
+        # the prediction itself.
+        n_test = len(ds.y_test)
+        with_test = (
+            with_test
+            and X is None
+            and model is not None
+            and n_test > 0
+            and "probs" in strategy.needs
+        )
         if X is None:
             pool = self.pool_indices if pool is None else pool
-            X_pool = ds.X[pool]
+            if with_test:
+                X_all = np.empty((len(pool) + n_test, *ds.X.shape[1:]), dtype=ds.X.dtype)
+                np.take(ds.X, pool, axis=0, out=X_all[: len(pool)])
+                X_all[len(pool) :] = ds.X_test
+                X_pool = X_all[: len(pool)]
+            else:
+                X_pool = ds.X[pool]
         else:
             X_pool = np.asarray(X, dtype=np.float64)
             pool = np.arange(len(X_pool))
         lab = self.labeled_indices
-        model = self.fit()
         ctx = Context(
             X_pool=X_pool,
             pool_indices=pool,
@@ -486,7 +505,11 @@ class Session:
             model=model,
         )
         needs = strategy.needs
-        if "probs" in needs:
+        if with_test:
+            p_all = self.predict_proba(X_all)
+            ctx.probs = p_all[: len(pool)]
+            self._test_proba = (self._fitted_on, p_all[len(pool) :])
+        elif "probs" in needs:
             ctx.probs = self.predict_proba(X_pool)
         if "draws" in needs:
             ctx.probs_draws = self.sample_proba(X_pool)
@@ -534,7 +557,7 @@ class Session:
         return pool, np.asarray(self.strategy.score(self.context()), dtype=np.float64)
 
     # ------------------------------------------------------------------ loop
-    def _query_context(self, pool):
+    def _query_context(self, pool, with_test: bool = False):
         """(strategy, context, note) for choosing among ``pool``: random while there is no model."""
         if self.fit() is None:
             note = (
@@ -543,7 +566,7 @@ class Session:
             )
             ctx = Context(X_pool=self.dataset.X[pool], pool_indices=pool, n_classes=self.n_classes)
             return acquisition.get("random"), ctx, note
-        return self.strategy, self._context(self.strategy, pool=pool), ""
+        return self.strategy, self._context(self.strategy, pool=pool, with_test=with_test), ""
 
     def query(self, k: int = 1, exclude=()) -> np.ndarray:
         """The ``k`` points the strategy would ask next, without asking anyone.
@@ -635,7 +658,7 @@ class Session:
         self.fit()
         timings["fit"] = time.perf_counter() - t0
         t = time.perf_counter()
-        strategy, ctx, note = self._query_context(pool)
+        strategy, ctx, note = self._query_context(pool, with_test=True)
         timings["predict"] = time.perf_counter() - t
         t = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
@@ -647,9 +670,13 @@ class Session:
             action = self._begin("step")  # after the checks: a failed step leaves no trace
             t = time.perf_counter()
             try:
-                queried = np.asarray(
-                    strategy.select(ctx, self.batch_size, self._rng), dtype=np.int64
-                )
+                if type(strategy).select is acquisition.Strategy.select:
+                    # The base select is top_k of score(): reuse the scores just computed
+                    # (same ties, same random draws) instead of scoring the pool twice.
+                    queried = ctx.pool_indices[top_k(scores, self.batch_size, self._rng)]
+                else:
+                    queried = strategy.select(ctx, self.batch_size, self._rng)
+                queried = np.asarray(queried, dtype=np.int64)
             except Exception:
                 self._actions.pop()
                 raise
@@ -850,7 +877,11 @@ class Session:
                 "mean_var_epistemic": float(ve.mean()),
                 "mean_var_aleatoric": float(va.mean()),
             }, None
-        p = self.predict_proba(ds.X_test)
+        cached, self._test_proba = self._test_proba, None
+        if cached is not None and cached[0] == self._fitted_on:
+            p = cached[1]  # predicted with the pool in step() by the same fitted model
+        else:
+            p = self.predict_proba(ds.X_test)
         y = ds.y_test
         pred = p.argmax(axis=1)
         c = self.n_classes
@@ -861,9 +892,7 @@ class Session:
         return {
             "accuracy": float((pred == y).mean()),
             "macro_f1": float(f1[present].mean()),
-            "nll": negative_log_likelihood(p, y),
-            "ece": expected_calibration_error(p, y),
-            "brier": brier_score(p, y),
+            **probability_scores(p, y),  # nll, ece, brier
         }, pred.astype(np.int32)
 
     def _diagnostics(self, queried, answers, pool) -> dict:

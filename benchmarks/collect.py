@@ -13,6 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = [
     "session",
+    "scale",
+    "gpu",
     "uncertainty",
     "bald_bound",
     "acquisition",
@@ -36,7 +38,9 @@ scikit-activeml baal torch==2.13.0`; modAL needs `scikit-learn<1.6`, so it gets 
 
 | area | script | target (issue) |
 | --- | --- | --- |
-| one `Session.step()` | `bench_session.py` | <= 10 ms, logreg + entropy, 500-point pool (#6) |
+| one `Session.step()` | `bench_session.py` | <= 10 ms, 500-point pool (#6); <= best peer (#16) |
+| step vs pool size | `bench_scale.py` | growth near linear, 500 to 500k points (#16) |
+| GPU path | `bench_gpu.py` | BALD, BatchBALD on device tensors, MNIST CNN (#16) |
 | BALD / decompose | `bench_uncertainty.py` | <= 40 ms, >= 3x numpy, (20, 100000, 10) (#3) |
 | BALD vs the machine | `bench_uncertainty.py --write-bound` | within 2x of its bound (#16) |
 | BatchBALD | `bench_batchbald.py` | <= 1 s, 20 draws, pool 2000, 10 classes, batch 10 (#6) |

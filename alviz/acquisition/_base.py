@@ -143,9 +143,16 @@ def top_k(scores: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
         Distinct positions, best first.
     """
     # Random tie-breaking: lexsort on (random key, -score) keeps equal scores unbiased.
+    scores = np.asarray(scores, dtype=np.float64)
     jitter = rng.random(len(scores))
-    order = np.lexsort((jitter, -np.asarray(scores, dtype=np.float64)))
-    return order[:k]
+    if 0 < k < len(scores) // 4 and not np.isnan(scores).any():
+        # Only the points at or above the k-th highest score can be among the first k:
+        # sort those (ties at the threshold included), not the whole pool. Same order as
+        # the full lexsort, in O(n) instead of O(n log n) for a big pool.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        top = np.flatnonzero(scores >= kth)
+        return top[np.lexsort((jitter[top], -scores[top]))][:k]
+    return np.lexsort((jitter, -scores))[:k]
 
 
 class Strategy(BaseEstimator):

@@ -25,6 +25,7 @@ from ._metrics import (
     expected_calibration_error,
     maximum_calibration_error,
     negative_log_likelihood,
+    probability_scores,
     reliability_curve,
 )
 from ._ood import MahalanobisDetector, energy_score, max_softmax_probability
@@ -47,6 +48,7 @@ __all__ = [
     "max_softmax_probability",
     "maximum_calibration_error",
     "negative_log_likelihood",
+    "probability_scores",
     "reliability_curve",
     "risk_coverage_curve",
 ]

@@ -15,6 +15,7 @@ __all__ = [
     "expected_calibration_error",
     "maximum_calibration_error",
     "negative_log_likelihood",
+    "probability_scores",
     "reliability_curve",
 ]
 
@@ -87,6 +88,10 @@ def expected_calibration_error(probs, y, n_bins: int = 15, strategy: str = "unif
     """
     n_bins = _check_n_bins(n_bins)
     p, y = _checked(probs, y)
+    return _ece(p, y, n_bins, strategy)
+
+
+def _ece(p, y, n_bins, strategy):
     conf, correct = _top_label(p, y)
     _, _, _, gap = _binned_gaps(conf, correct, n_bins, strategy)
     return float(np.abs(gap).sum() / max(len(y), 1))
@@ -228,6 +233,10 @@ def brier_score(probs, y) -> float:
         In [0, 2]; lower is better.
     """
     p, y = _checked(probs, y)
+    return _brier(p, y)
+
+
+def _brier(p, y):
     sq = (p.astype(np.float64) ** 2).sum(axis=1)
     # ||p - e_y||^2 = sum p^2 - 2 p_y + 1, without building the one-hot matrix.
     return float((sq - 2.0 * p[np.arange(len(y)), y] + 1.0).mean()) if len(y) else 0.0
@@ -252,6 +261,36 @@ def negative_log_likelihood(probs, y, eps: float = 1e-12) -> float:
         Non-negative, in nats; lower is better.
     """
     p, y = _checked(probs, y)
+    return _nll(p, y, eps)
+
+
+def _nll(p, y, eps=1e-12):
     if len(y) == 0:
         return 0.0
     return float(-np.log(np.clip(p[np.arange(len(y)), y].astype(np.float64), eps, None)).mean())
+
+
+def probability_scores(probs, y, n_bins: int = 15) -> dict:
+    """NLL, ECE (uniform bins) and Brier score at once, checking the inputs once.
+
+    The same values as :func:`negative_log_likelihood`,
+    :func:`expected_calibration_error` and :func:`brier_score` called one by
+    one (a Session computes them every round, where three checks of the
+    same array cost more than the scores).
+
+    Parameters
+    ----------
+    probs : array-like of shape (n_samples, n_classes)
+    y : array-like of shape (n_samples,)
+        True class indices.
+    n_bins : int
+        Confidence bins of the ECE.
+
+    Returns
+    -------
+    dict
+        ``{"nll": float, "ece": float, "brier": float}``.
+    """
+    n_bins = _check_n_bins(n_bins)
+    p, y = _checked(probs, y)
+    return {"nll": _nll(p, y), "ece": _ece(p, y, n_bins, "uniform"), "brier": _brier(p, y)}

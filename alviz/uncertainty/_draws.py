@@ -15,6 +15,7 @@ import numpy as np
 
 from ._fused import checked_draws, fused_decompose
 from ._probs import _entropy_last_axis
+from ._torch import decompose_tensor, is_tensor
 
 __all__ = [
     "Decomposition",
@@ -50,7 +51,8 @@ def decompose(probs_draws) -> Decomposition:
     probs_draws : array-like of shape (n_draws, n_samples, n_classes)
         Sampled class probabilities, draws first (e.g. ``model.sample_proba(X, n_draws=20)``).
         float32 input is computed in float32 (faster, half the memory); results
-        agree with the float64 formula within about 1e-6 nats.
+        agree with the float64 formula within about 1e-6 nats. A ``torch.Tensor``
+        (e.g. on a GPU) is computed on its device and the parts are tensors there.
 
     Returns
     -------
@@ -73,6 +75,10 @@ def decompose(probs_draws) -> Decomposition:
     >>> round(float(d.epistemic[0]), 4), round(float(np.log(3)), 4)
     (1.0986, 1.0986)
     """
+    if is_tensor(probs_draws):
+        # Draws on a device (e.g. a GPU model's MC passes): computed there, no host copy;
+        # the three parts come back as tensors on that device.
+        return Decomposition(*decompose_tensor(probs_draws))
     total, aleatoric = fused_decompose(probs_draws, "probs_draws")
     # fused_decompose keeps aleatoric <= total (Jensen), so this is >= 0 already;
     # the maximum only guards the invariant.
