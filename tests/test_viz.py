@@ -168,6 +168,17 @@ def test_learning_curves_from_compare_results_have_bands(moons):
     assert fig.data[1].line.dash == "dash" and fig.data[2].fill == "toself"
 
 
+def test_random_baselines_of_two_models_are_told_apart(moons):
+    res = al.compare(
+        moons, strategies=["random"], models=["logreg", "knn"], seeds=range(2), budget=4,
+        progress=False, n_jobs=1,
+    )  # fmt: skip
+    lines = [t for t in viz.learning_curves(res).data if not t.name.endswith("(band)")]
+    assert [t.name for t in lines] == ["random · logreg", "random · knn"]
+    assert {t.line.color for t in lines} == {lines[0].line.color}  # both grey, as baselines
+    assert lines[0].line.dash != lines[1].line.dash  # but not drawn alike
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_regression_bands_are_the_model_uncertainty():
     ds = al.datasets.load("hetero_sine", n_samples=120, seed=0)

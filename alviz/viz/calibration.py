@@ -117,7 +117,11 @@ def calibration_spec(session, n_bins: int = 10) -> FigureSpec:
         ),
     ]
     layout = base_layout(title, width=820, height=420)
-    layout.update(panels(["reliability: accuracy against confidence", "confidence histogram"]))
+    # A wide gap: the histogram's axis title and ticks sit in it, and in a widget's board
+    # (about 530 px wide) the default gap let them cover the reliability bars.
+    layout.update(
+        panels(["reliability: accuracy against confidence", "confidence histogram"], gap=0.13)
+    )
     layout.update(
         barmode="group",
         margin=dict(l=55, r=20, t=70, b=95),

@@ -10,6 +10,9 @@ from ._style import BASELINE_COLOR, base_layout, f32, rgba, strategy_color
 
 __all__ = ["learning_curves", "learning_curves_spec"]
 
+#: Line styles of the random baselines, one per model, in order (the first is plain dashes).
+BASELINE_DASHES = ("dash", "dot", "dashdot", "longdash")
+
 BASELINE = "random"
 _LOWER_IS_BETTER = {"nll", "ece", "brier", "rmse", "mae"}
 
@@ -74,14 +77,16 @@ def _band(name, x, low, high, color) -> dict:
 
 def _results_traces(results, metric: str, confidence: float) -> list:
     curves = results.curves(metric, confidence=confidence)
-    traces, i = [], 0
+    traces, i, j = [], 0, 0
     groups = list(dict.fromkeys(zip(curves["strategy"], curves["model"], strict=True)))
     several_models = len({m for _, m in groups}) > 1
     for strategy, model in groups:
         c = curves[(curves["strategy"] == strategy) & (curves["model"] == model)]
         name = f"{strategy} · {model}" if several_models else strategy
         if strategy == BASELINE:
-            color, dash = BASELINE_COLOR, "dash"
+            # One random baseline per model: grey like every baseline, told apart by the dash.
+            color, dash = BASELINE_COLOR, BASELINE_DASHES[j % len(BASELINE_DASHES)]
+            j += 1
         else:
             color, dash = strategy_color(i), None
             i += 1

@@ -273,7 +273,10 @@ def simplex_map_spec(
         + ("" if points is None else f" · {len(points)} points")
         + f"<br><sup>{sub}</sup>"
     )
-    layout = base_layout(title, width=max(380 * n, 440), height=480)
+    # At most 1080 px wide, as uncertainty_maps: wider figures are cut off in a JupyterLab
+    # notebook on a laptop screen. Four panels get smaller triangles, hence a lower figure.
+    width = min(max(380 * n, 440), 1080)
+    layout = base_layout(title, width=width, height=480 if n < 4 else 420)
     layout.update(panels([t for _, _, t in measures], gap=0.04))
     for key, axis in layout_axes.items():
         layout[key].update(axis)

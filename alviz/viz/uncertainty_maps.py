@@ -64,7 +64,8 @@ def uncertainty_maps_spec(session, resolution: int = 100) -> FigureSpec:
             colorscale=UNCERTAINTY_SCALE,
             cmin=0,
             cmax=cap,
-            colorbar=dict(title=dict(text="nats"), x=0.6, **bar),
+            # Just right of the middle panel (domain ends at 0.633), not over it.
+            colorbar=dict(title=dict(text="nats"), x=0.645, **bar),
         ),
         coloraxis2=dict(
             colorscale=UNCERTAINTY_SCALE,
