@@ -155,6 +155,17 @@ def test_learning_curves_from_sessions_with_a_random_baseline(moons):
     assert fig.data[0].line.color != fig.data[1].line.color
 
 
+def test_learning_curves_current_point_is_the_model_on_every_label(moons):
+    s = run(moons, "entropy", 3)
+    past = s.metrics()
+    line = viz.learning_curves(s, current=True).data[0]
+    # The rounds, then the model fitted after the last round's answers came in.
+    np.testing.assert_array_equal(line.x, [*past["n_labeled"], len(s.labeled_indices)])
+    np.testing.assert_allclose(line.y[:-1], past["accuracy"], rtol=1e-6)
+    assert line.y[-1] == pytest.approx(s.evaluate()["accuracy"], rel=1e-6)
+    assert len(viz.learning_curves(s).data[0].x) == len(past)  # the default: rounds only
+
+
 def test_learning_curves_from_compare_results_have_bands(moons):
     res = al.compare(
         moons, strategies=["random", "entropy"], seeds=range(2), budget=14, progress=False, n_jobs=1

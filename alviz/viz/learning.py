@@ -35,11 +35,23 @@ def _sessions(source) -> list:
     return items
 
 
-def _session_curve(session, metric: str) -> tuple[np.ndarray, np.ndarray]:
+def _session_curve(session, metric: str, current: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Labels used and ``metric`` per round; with ``current``, the model now as a last point.
+
+    A round records the model it queried with, fitted before that round's answers
+    came in: without the current point a curve always ends one fit behind the labels.
+    """
     table = session.metrics()
-    if len(table) == 0 or metric not in table:
-        return np.array([], dtype=np.float32), np.array([], dtype=np.float32)
-    return table["n_labeled"].to_numpy(), table[metric].to_numpy(dtype=np.float64)
+    x, y = [], []
+    if len(table) and metric in table:
+        x, y = list(table["n_labeled"]), list(table[metric].to_numpy(dtype=np.float64))
+    n_now = len(session.labeled_indices)
+    if current and n_now > (x[-1] if x else 0) and len(session.dataset.y_test):
+        now = session.evaluate()
+        if metric in now:
+            x.append(n_now)
+            y.append(now[metric])
+    return np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.float64)
 
 
 def _line(name, x, y, color, dash=None, width=2.5, legendgroup=None) -> dict:
@@ -97,7 +109,12 @@ def _results_traces(results, metric: str, confidence: float) -> list:
 
 
 def learning_curves_spec(
-    source, metric: str = "accuracy", baseline=None, confidence: float = 0.95, title=None
+    source,
+    metric: str = "accuracy",
+    baseline=None,
+    confidence: float = 0.95,
+    title=None,
+    current: bool = False,
 ) -> FigureSpec:
     """The content of :func:`learning_curves` as plain data (see :class:`FigureSpec`)."""
     if not isinstance(metric, str):
@@ -117,8 +134,8 @@ def learning_curves_spec(
             else:
                 color, dash = strategy_color(i), None
                 i += 1
-            traces.append(_line(name, *_session_curve(s, metric), color, dash))
-        what = "one run each"
+            traces.append(_line(name, *_session_curve(s, metric, current), color, dash))
+        what = "one run each" + ("; last point: the model on every label so far" if current else "")
     if baseline is not None:
         x, y = _session_curve(baseline, metric)
         traces.append(_line("random baseline", x, y, BASELINE_COLOR, "dash", width=2))
@@ -137,7 +154,12 @@ def learning_curves_spec(
 
 
 def learning_curves(
-    source, metric: str = "accuracy", baseline=None, confidence: float = 0.95, title=None
+    source,
+    metric: str = "accuracy",
+    baseline=None,
+    confidence: float = 0.95,
+    title=None,
+    current: bool = False,
 ) -> go.Figure:
     """A test metric against the number of labels, one curve per strategy.
 
@@ -157,6 +179,10 @@ def learning_curves(
         Coverage of the bands (Results only).
     title : str, optional
         Replaces the default title.
+    current : bool
+        Sessions only: end each curve with the model fitted on every label given
+        so far (``session.evaluate()``). A round records the model it queried
+        with, so without it a curve ends one fit behind the labels.
 
     Returns
     -------
@@ -164,4 +190,4 @@ def learning_curves(
         For Results: a band and a mean line per (strategy, model). For
         Sessions: one line per session, then the baseline line if given.
     """
-    return learning_curves_spec(source, metric, baseline, confidence, title).figure()
+    return learning_curves_spec(source, metric, baseline, confidence, title, current).figure()

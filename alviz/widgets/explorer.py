@@ -170,7 +170,7 @@ class ExplorerController(RunController):
         if name in ("boundary", "acquisition", "uncertainty"):
             return build(s, self.resolution)
         if name == "learning":
-            return build([s], baseline=self.random_baseline())
+            return build([s], baseline=self.random_baseline(), current=True)
         if name == "why":
             index = self.why_index()
             if index is None:
