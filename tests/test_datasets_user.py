@@ -140,6 +140,22 @@ def test_dataframe_encodes_categories_and_scales_numbers(fruit):
     np.testing.assert_array_equal(onehot[:, 1], (rows["colour"] == "red").to_numpy())
 
 
+def test_dataframe_rows_keep_their_original_values_for_display(fruit):
+    # A person labels by the guideline's units (grams, colours), not by standardized features.
+    ds = al.datasets.from_dataframe(fruit.iloc[:40], target="label", test_df=fruit.iloc[40:])
+    first = fruit.iloc[ds.source_index[0]]
+    assert ds.raw[0].splitlines() == [
+        f"weight: {first.weight}",
+        f"colour: {first.colour}",
+        f"organic: {first.organic}",
+        f"grade: {first.grade}",
+    ]
+    assert len(ds.raw) == len(ds.y) and len(ds.raw_test) == len(ds.y_test) == 20
+    assert ds.raw_test[-1].startswith(f"weight: {fruit.weight.iloc[-1]}")
+    card = al.widgets.labeler.item_html(ds, 0, current=True)
+    assert f"weight: {first.weight}" in card and "colour_red" not in card
+
+
 def test_dataframe_groups_column_and_test_frame(fruit):
     fruit["site"] = np.arange(len(fruit)) % 2
     ds = al.datasets.from_dataframe(

@@ -237,6 +237,9 @@ def from_dataframe(
     Dataset
         ``ds.source_index`` holds each row's position in ``df``
         (``df.iloc[ds.source_index]``), and in ``test_df`` shifted by ``len(df)``.
+        ``ds.raw`` holds each row's original feature values as text, one
+        ``column: value`` line each: what the Labeler and the gallery show, so a
+        person labels grams and colours, not standardized numbers.
     """
     _check_frame(df, "df")
     if target is not None:
@@ -290,6 +293,8 @@ def from_dataframe(
         stratify=stratify,
         preprocessor=frame_preprocessor(numeric, cats, scale, impute),
         embedding=embedding,
+        raw=_row_texts(df, features),
+        raw_test=_row_texts(test_df, features) if has_test else None,
     )
     ds.meta["columns"] = {
         "numeric": [str(c) for c in numeric],
@@ -298,6 +303,14 @@ def from_dataframe(
     if target is not None:
         ds.meta["target"] = str(target)
     return ds
+
+
+def _row_texts(frame, columns) -> list[str]:
+    """Each row's original values, one ``column: value`` line each (a list of str saves as JSON)."""
+    return [
+        "\n".join(f"{c}: {v}" for c, v in zip(columns, row, strict=True))
+        for row in frame[columns].itertuples(index=False)
+    ]
 
 
 def from_csv(path, target=None, *, test_path=None, read_csv: dict | None = None, **kwargs):

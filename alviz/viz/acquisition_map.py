@@ -121,10 +121,9 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
     ]
     traces[1]["marker"].update(coloraxis="coloraxis", line=dict(width=0.8, color="#ffffff"))
     s = session.strategy
-    title = f"Acquisition scores of {s.name} ({s.family}) · higher = asked sooner"
-    note = "; ".join(t for t in (why, sample_note(session)) if t)
-    if note:
-        title += f"<br><sup>{note}</sup>"
+    # The hint goes on a second line: on one line the title runs past a board's half-width panel.
+    note = "; ".join(t for t in ("higher = asked sooner", why, sample_note(session)) if t)
+    title = f"Acquisition scores of {s.name} ({s.family})<br><sup>{note}</sup>"
     layout = base_layout(title)
     layout.update(
         coloraxis=dict(

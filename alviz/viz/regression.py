@@ -164,9 +164,10 @@ def regression_bands_spec(session, n_points: int = 200) -> FigureSpec:
         ),
     ]
     n_round = len(session.history)
+    # Two lines: one long line runs into the next panel's title when the widget shows both.
     title = (
-        f"{session.model_label} on {ds.name}: mean with aleatoric and epistemic bands · "
-        f"round {n_round}, {len(lab)} labels"
+        f"{session.model_label} on {ds.name} · round {n_round}, {len(lab)} labels"
+        "<br><sup>the mean with its aleatoric and epistemic bands</sup>"
     )
     layout = base_layout(title, width=760, height=520)
     span = [float(xg[0]), float(xg[-1])]
