@@ -255,6 +255,8 @@ def test_why_this_point_breaks_bald_into_its_parts(worlds):
     assert len(fig.data[1].y) == s.n_draws * s.n_classes  # every draw, every class
     with pytest.raises(ValueError, match="index"):
         viz.why_this_point(s, 10**6)
+    # The subtitle cites the strategy's first reference by authors and year, not a cut title.
+    assert "Houlsby, Huszár, Ghahramani & Lengyel 2011</sup>" in fig.layout.title.text
 
 
 def test_colours_are_one_per_class_and_colour_blind_safe():

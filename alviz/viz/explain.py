@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -63,6 +65,16 @@ def explain_point(session, index: int) -> tuple[dict, str]:
     return {k: np.asarray(v)[0] for k, v in parts.items()}, note
 
 
+def _citation(reference: str) -> str:
+    """The first reference's authors and year ("Houlsby, Huszár, Ghahramani & Lengyel 2011").
+
+    Whole titles do not fit beside the note on one line; the strategy's docs hold them.
+    """
+    first = reference.split("; ")[0]
+    m = re.match(r"(.*?\b(1[89]|20)\d\d)\b", first)
+    return m.group(1) if m else first
+
+
 def why_this_point_spec(session, index: int) -> FigureSpec:
     """The content of :func:`why_this_point` as plain data (see :class:`FigureSpec`)."""
     parts, note = explain_point(session, index)
@@ -122,7 +134,7 @@ def why_this_point_spec(session, index: int) -> FigureSpec:
         )
     title = (
         f"Why point #{int(index)}? {strategy.name} score {score:.3g}"
-        f"<br><sup>{note}; {strategy.reference[:90]}</sup>"
+        f"<br><sup>{note}; {_citation(strategy.reference)}</sup>"
     )
     layout = base_layout(title, width=820, height=360)
     layout.update(

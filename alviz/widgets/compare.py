@@ -225,7 +225,7 @@ class Compare(ControlsMixin, W.VBox):
         self.map = W.ToggleButtons(
             options=[("decision boundaries", "boundary"), ("acquisition maps", "acquisition")],
             value=c.map,
-            style={"button_width": "150px"},
+            style={"button_width": "170px"},  # "decision boundaries" whole,
         )
         self.map.observe(lambda ch: self.busy_while(c.set_map, ch["new"]), names="value")
         self.status, self.message = W.HTML(), W.HTML()
