@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from test_browser import ARGS, CHROMIUM, Lab, notebook  # noqa: E402
-from test_browser_widgets import _shutdown_kernels  # noqa: E402
+from test_browser_widgets import POINT_JS, _shutdown_kernels  # noqa: E402
 
 CELL = """
 import json, time
@@ -87,18 +87,6 @@ const hook = () => {
 };
 setInterval(hook, 50);
 """
-
-# Pixel position (page coordinates) of point ``i`` of trace ``t`` of the first plot.
-POINT_JS = """([t, i]) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  gd.scrollIntoView({block: 'start'});
-  const tr = gd._fullData[t];
-  const xa = gd._fullLayout[tr.xaxis.replace('x', 'xaxis')];
-  const ya = gd._fullLayout[tr.yaxis.replace('y', 'yaxis')];
-  const r = gd.getBoundingClientRect();
-  return [r.left + xa._offset + xa.l2p(tr.x[i]), r.top + ya._offset + ya.l2p(tr.y[i]),
-          tr.customdata[i]];
-}"""
 
 
 class Frames:
