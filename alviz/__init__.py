@@ -9,10 +9,14 @@
 
 import importlib
 
-from . import acquisition, calibration, datasets, models, uncertainty
-from ._version import __version__
-from ._warnings import AlvizWarning
-from .session import Round, Session
+from ._deferred import defer_rfc3987_syntax
+
+defer_rfc3987_syntax()  # before anything imports plotly.io (see alviz/_deferred.py)
+
+from . import acquisition, calibration, datasets, models, uncertainty  # noqa: E402
+from ._version import __version__  # noqa: E402
+from ._warnings import AlvizWarning  # noqa: E402
+from .session import Round, Session  # noqa: E402
 
 __all__ = [
     "AlvizWarning",

@@ -17,8 +17,15 @@ Bytes per update are the websocket frames (both ways) between one action's
 mousedown and its redrawn moment; the Python side's own time comes from the
 same run.
 
+The median time from the mousedown to the arrival of the figure patch (the
+largest websocket frame) splits click-to-redrawn into Python and transport
+before it and plotly.js redrawing after it. ``--render-ab main=DIR after=DIR``
+times only the first render, alternating two source folders of alviz in one
+JupyterLab (the fairest comparison on a shared machine).
+
 Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_browser.py [--clicks 10]
-     [--sizes 500 5000 50000] [--models logreg mlp_mc_dropout] [--write] [--label NAME]
+     [--sizes 500 5000 50000] [--models logreg mlp_mc_dropout] [--label NAME] [--json F]
+     [--render-ab LABEL=DIR ... --reps 5] [--write-from F ... --load TEXT --note TEXT]
 """
 
 from __future__ import annotations
@@ -39,8 +46,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from test_browser import ARGS, CHROMIUM, Lab, notebook  # noqa: E402
-from test_browser_widgets import _shutdown_kernels  # noqa: E402
+from test_browser import ARGS, CHROMIUM, Lab, notebook, run_all  # noqa: E402
+from test_browser_widgets import POINT_JS, _shutdown_kernels  # noqa: E402
 
 CELL = """
 import json, time
@@ -72,9 +79,20 @@ w = al.widgets.Explorer(controller=c)
 w
 """
 
-# Stamps every mousedown and every plotly redraw / plot DOM change, per page.
+# Stamps every mousedown, every plotly redraw / plot DOM change and every websocket frame
+# received (time, bytes), per page.
 INIT_JS = """
-window.__alviz = {down: 0, events: []};
+window.__alviz = {down: 0, events: [], frames: []};
+const Socket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Socket(...args);
+  const bytes = d => (typeof d === 'string' ? d.length : d.byteLength || d.size);
+  const frames = window.__alviz.frames;
+  ws.addEventListener('message', e => frames.push([performance.now(), bytes(e.data)]));
+  return ws;
+};
+window.WebSocket.prototype = Socket.prototype;
+Object.assign(window.WebSocket, Socket);
 document.addEventListener('mousedown', () => { window.__alviz.down = performance.now(); }, true);
 const hook = () => {
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
@@ -87,18 +105,6 @@ const hook = () => {
 };
 setInterval(hook, 50);
 """
-
-# Pixel position (page coordinates) of point ``i`` of trace ``t`` of the first plot.
-POINT_JS = """([t, i]) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  gd.scrollIntoView({block: 'start'});
-  const tr = gd._fullData[t];
-  const xa = gd._fullLayout[tr.xaxis.replace('x', 'xaxis')];
-  const ya = gd._fullLayout[tr.yaxis.replace('y', 'yaxis')];
-  const r = gd.getBoundingClientRect();
-  return [r.left + xa._offset + xa.l2p(tr.x[i]), r.top + ya._offset + ya.l2p(tr.y[i]),
-          tr.customdata[i]];
-}"""
 
 
 class Frames:
@@ -127,6 +133,14 @@ def status_text(page) -> str:
 TITLE_JS = "() => document.querySelector('.js-plotly-plot').layout.annotations[0].text"
 
 
+# Milliseconds from the last mousedown to the arrival of the largest websocket frame since
+# (the figure patch): what Python and the transport take; the rest is the browser redrawing.
+UPDATE_JS = """() => {
+  const a = window.__alviz, after = a.frames.filter(f => f[0] >= a.down);
+  return after.length ? after.reduce((m, f) => (f[1] > m[1] ? f : m))[0] - a.down : NaN;
+}"""
+
+
 def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: float = 180):
     """Milliseconds from the last mousedown until the plot shows the new state and is quiet.
 
@@ -152,6 +166,67 @@ def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: 
         page.wait_for_timeout(40)
 
 
+def run_and_render(page) -> float:
+    """Seconds from Run All (the notebook open, its kernel idle) to the drawn board."""
+    run_all(page)
+    t0 = time.monotonic()
+    page.locator(".js-plotly-plot .scatterlayer, .js-plotly-plot .gl-container").first.wait_for(
+        timeout=600_000
+    )
+    page.locator(".widget-html-content b").first.wait_for(timeout=600_000)
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd && gd._fullData && gd._fullData.length > 10; }",
+        timeout=600_000,
+    )
+    return time.monotonic() - t0
+
+
+def render_ab(lab, browser, sources: dict, reps: int, n: int = 500, model: str = "logreg"):
+    """First render of one notebook with alviz from each source folder, alternating.
+
+    Each run is a new kernel whose first cell puts its folder first on ``sys.path``
+    (and checks that alviz came from there), so both codes share one JupyterLab and
+    the same moments of machine load.
+    """
+    runs = {label: [] for label in sources}
+    for rep in range(reps):
+        for label, src in sources.items():
+            cell = f"import sys\nsys.path.insert(0, {src!r})\n" + CELL.format(
+                n=n, model=model, tag=f"render-{label}"
+            ).replace("\nw\n", f"\nassert al.__file__.startswith({src!r}), al.__file__\nw\n")
+            name = f"render-{label}-{rep}.ipynb"
+            (lab.root / name).write_text(json.dumps(notebook([cell])))
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(lab.url(name))
+            runs[label].append(run_and_render(page))
+            page.close()
+            _shutdown_kernels(lab)
+            print(label, f"{runs[label][-1]:.1f} s", flush=True)
+    return [
+        {"label": label, "n": n, "model": model, "render_runs": v, "source": sources[label]}
+        for label, v in runs.items()
+    ]
+
+
+def render_md(rows) -> list[str]:
+    """The first-render A/B table: median (min-max) seconds per code."""
+    lines = [
+        "First render, alternating codes in one JupyterLab (Run All to the drawn board; "
+        "500-point moons pool, logreg; a new kernel each run, so every run pays the imports):",
+        "",
+        "| code | pool | model | target | runs | first render median s | min-max s |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        v = r["render_runs"]
+        lines.append(
+            f"| {r['label']} | {r['n']:,} | {r['model']} | <= 3 s | {len(v)} | "
+            f"{np.median(v):.1f} | {min(v):.1f}-{max(v):.1f} |"
+        )
+    return lines
+
+
 def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
     from alviz.viz.boundary import TRACE
 
@@ -166,25 +241,12 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
     console = []
     page.on("console", lambda m: console.append(m.text))
     page.goto(lab.url(path.name))
-    from test_browser import run_all
-
-    run_all(page)
-    t0 = time.monotonic()
-    page.locator(".js-plotly-plot .scatterlayer, .js-plotly-plot .gl-container").first.wait_for(
-        timeout=600_000
-    )
-    page.locator(".widget-html-content b").first.wait_for(timeout=600_000)
-    page.wait_for_function(
-        "() => { const gd = document.querySelector('.js-plotly-plot');"
-        " return gd && gd._fullData && gd._fullData.length > 10; }",
-        timeout=600_000,
-    )
-    first_render = time.monotonic() - t0
+    first_render = run_and_render(page)
     if os.environ.get("ALVIZ_BENCH_SHOTS"):
         page.screenshot(path=f"{os.environ['ALVIZ_BENCH_SHOTS']}/bench-{tag}.png", full_page=True)
     page.wait_for_timeout(1500)
     rng = np.random.default_rng(0)
-    click_ms, step_ms, click_bytes, step_bytes = [], [], [], []
+    click_ms, step_ms, click_bytes, step_bytes, update_ms = [], [], [], [], []
     for k in range(clicks + 1):  # one warm-up click
         n_pool = page.evaluate(
             f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length"
@@ -203,6 +265,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
             raise
         if k:
             click_ms.append(ms)
+            update_ms.append(page.evaluate(UPDATE_JS))
             click_bytes.append(frames.sent + frames.received)
     step = page.get_by_role("button", name="Step")
     for _ in range(steps):
@@ -224,6 +287,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         "first_render_s": first_render,
         "click_ms": float(np.median(click_ms)),
         "click_p90": float(np.percentile(click_ms, 90)),
+        "update_ms": float(np.median(update_ms)),
         "step_ms": float(np.median(step_ms)) if step_ms else float("nan"),
         "py_click_ms": float(np.median(py_click)) if py_click else float("nan"),
         "py_step_ms": float(np.median(py_step)) if py_step else float("nan"),
@@ -237,14 +301,15 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
 def table(rows, label: str) -> str:
     lines = [
         f"| {label} | pool | model | first render s | click→redrawn median (p90) ms | "
-        "Python ms | Step→redrawn ms | Python Step ms | KiB per click (both ways) | "
-        "KiB per Step | console warnings |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "update arrives ms | Python ms | Step→redrawn ms | Python Step ms | "
+        "KiB per click (both ways) | KiB per Step | console warnings |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {label} | {r['n']:,} | {r['model']} | {r['first_render_s']:.1f} | "
-            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {r['py_click_ms']:.0f} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('update_ms'))} | "
+            f"{r['py_click_ms']:.0f} | "
             f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
             f"{r['kib_step']:.0f} | {r['console']} |"
         )
@@ -252,9 +317,15 @@ def table(rows, label: str) -> str:
 
 
 TARGETS = {(500, "logreg"): 250, (50000, "logreg"): 1000}
+#: Row order within a configuration: the oldest code first.
+LABELS = ("baseline", "main, quiet", "main", "after")
 
 
-def results_md(rows, command: str, load: str, note: str = "") -> str:
+def _ms(v) -> str:
+    return "–" if v is None or v != v else f"{v:.0f}"
+
+
+def results_md(rows, command: str, load: str, note: str = "", render=()) -> str:
     """The results table (``benchmarks/results/browser.md``): baseline and after, side by side."""
     lines = [
         "## Widget latency in a real browser (Explorer in JupyterLab, headless Chromium)",
@@ -266,27 +337,37 @@ def results_md(rows, command: str, load: str, note: str = "") -> str:
         "where every redraw is a DOM change), "
         "median over the clicks after one warm-up click; 100 x 100 maps, six panels, moons "
         "pool of the size given, entropy (logreg) or BALD with 20 draws (MC-dropout MLP). "
+        "Update arrives: from the mousedown to the arrival of the figure patch (the largest "
+        "websocket frame), i.e. what the click, Python and the transport take; the rest of "
+        "click→redrawn is plotly.js redrawing the board. "
         "KiB: websocket frames both ways per action. Python ms: the controller's own time "
         "for the same actions, in the same run. `baseline` is the code before issue #13 "
-        "(commit c9ff3bd), `after` this branch; both in one session on this machine.",
+        "(commit c9ff3bd) and `main, quiet` the code of commit 5f29112 on a quiet machine, "
+        "both from an earlier session; `main` (commit 53e1d74, before this branch) and "
+        "`after` (this branch) were measured in one later session, one configuration after "
+        "the other, under the load given below.",
         "",
         "| code | pool | model | target | first render s | click→redrawn median (p90) ms | "
-        "Python ms | Step→redrawn ms | Python Step ms | KiB per click | KiB per Step | "
-        "console warnings |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "update arrives ms | Python ms | Step→redrawn ms | Python Step ms | KiB per click | "
+        "KiB per Step | console warnings |",
+        "| --- | ---: | --- |" + " ---: |" * 10,
     ]
-    for r in sorted(rows, key=lambda r: (r["n"], r["model"], r["label"] != "baseline")):
+    order = {label: i for i, label in enumerate(LABELS)}
+    for r in sorted(rows, key=lambda r: (r["n"], r["model"], order.get(r["label"], len(order)))):
         target = TARGETS.get((r["n"], r["model"]))
         lines.append(
             f"| {r['label']} | {r['n']:,} | {r['model']} | "
             f"{f'<= {target} ms' if target else '–'} | {r['first_render_s']:.1f} | "
-            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {r['py_click_ms']:.0f} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('update_ms'))} | "
+            f"{r['py_click_ms']:.0f} | "
             f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
             f"{r['kib_step']:.0f} | {r['console']} |"
         )
+    if render:
+        lines += ["", *render_md(render)]
     lines += ["", f"Load: {load}", "", f"Command: `{command}`", ""]
     if note:
-        lines[-1:-1] = [note, ""]
+        lines[-1:-1] = ["", note]
     return "\n".join(lines)
 
 
@@ -307,16 +388,28 @@ def main(argv=None) -> None:
         help="write benchmarks/results/browser.md from saved rows (no measuring)",
     )
     p.add_argument("--load", default="", help="with --write-from: the load to quote")
+    p.add_argument(
+        "--render-ab",
+        nargs="+",
+        metavar="LABEL=FOLDER",
+        help="only time the first render, alternating alviz from these source folders",
+    )
+    p.add_argument("--reps", type=int, default=5, help="with --render-ab: runs per code")
     p.add_argument("--note", default="", help="with --write-from: a note under the table")
     args = p.parse_args(argv)
     if args.write_from:
         rows = [json.loads(x) for f in args.write_from for x in Path(f).read_text().splitlines()]
+        render = [r for r in rows if "render_runs" in r]
+        rows = [r for r in rows if "render_runs" not in r]
         cmd = (
-            "OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_browser.py --clicks 10 "
-            "--steps 5 --label after --json after.jsonl (and --label baseline on a checkout of "
-            "c9ff3bd, PYTHONPATH pointing at it); then --write-from baseline.jsonl after.jsonl"
+            "OPENBLAS_NUM_THREADS=1 flock -s /tmp/quiet.lock .venv/bin/python "
+            "benchmarks/bench_browser.py --clicks 10 --steps 5 --sizes N --label after --json "
+            "after.jsonl, for N in 500, 5000, 50000, each after the same with --label main on "
+            "an export of commit 53e1d74 (PYTHONPATH pointing at it); then --write-from "
+            "old.jsonl main.jsonl after.jsonl render.jsonl (old.jsonl: the earlier session's "
+            "rows; render.jsonl: --render-ab main=DIR after=DIR --reps 5, PYTHONPATH unset)"
         )
-        md = results_md(rows, cmd, args.load, args.note)
+        md = results_md(rows, cmd, args.load, args.note, render)
         (HERE / "results" / "browser.md").write_text(md)
         print(md)
         return
@@ -329,6 +422,16 @@ def main(argv=None) -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            if args.render_ab:
+                sources = dict(x.split("=", 1) for x in args.render_ab)
+                found = render_ab(lab, browser, sources, args.reps)
+                for r in found:
+                    if args.json:
+                        with open(args.json, "a") as f:
+                            f.write(json.dumps(r) + "\n")
+                print("\n".join(render_md(found)))
+                browser.close()
+                return
             for n in args.sizes:
                 for model in args.models:
                     clicks = (
