@@ -172,7 +172,7 @@ def main() -> None:
         "this tree is put on PYTHONPATH), for alviz on modAL's scikit-learn",
     )
     p.add_argument(
-        "--cycles", type=int, default=3, help="interleaved cycles over all implementations"
+        "--cycles", type=int, default=5, help="interleaved cycles over all implementations"
     )
     p.add_argument("--repeats", type=int, default=3, help="seeds per implementation per cycle")
     p.add_argument("--write", action="store_true", help="write results/session.md")
