@@ -346,6 +346,11 @@ class Session:
         out = list(self._skipped) + [int(i) for i in exclude]
         return pool[~np.isin(pool, out)] if out else pool
 
+    def _n_queryable(self) -> int:
+        """``len(self._queryable())`` without building the pool (run() asks every round)."""
+        skipped = sum(1 for i in set(self._skipped) if i not in self._labels)
+        return self.pool_size() - skipped
+
     @property
     def n_classes(self) -> int:
         """Number of classes of the task (0 for regression)."""
@@ -734,7 +739,7 @@ class Session:
             reason = check_stop(self, stop)
             if reason is None and n_rounds is not None and done >= n_rounds:
                 reason = f"{n_rounds} rounds done"
-            if reason is None and len(self._queryable()) < self.batch_size:
+            if reason is None and self._n_queryable() < self.batch_size:
                 reason = "the pool is exhausted"
             if reason is None and self._pending:
                 reason = "queries wait for a person's labels"

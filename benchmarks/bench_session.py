@@ -22,7 +22,8 @@ Target (issue 6): a round at most 10 ms; (issue 16): alviz at least as fast
 as the best peer in each column.
 
 Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_session.py
-     --peers /tmp/peers/bin/python --modal /tmp/peers_modal/bin/python --write
+     --peers /tmp/peers/bin/python --modal /tmp/peers_modal/bin/python
+     --alviz-sklearn15 /tmp/alviz_sk15/bin/python --write
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ IMPLS = {
         "self",
         ALVIZ.replace("{model}", "LogisticRegression()"),
     ),
+    "alviz Session, model=LogisticRegression(), on scikit-learn 1.5 (modAL's)": (
+        "alviz15",
+        ALVIZ.replace("{model}", "LogisticRegression()"),
+    ),
     "scikit-learn 1.9 + numpy (bare loop, the floor)": ("self", BARE),
     "scikit-learn 1.5 + numpy (bare loop in modAL's venv)": ("modal", BARE),
     "modAL (ActiveLearner + entropy_sampling)": (
@@ -139,7 +144,7 @@ def run_impl(python: str, body: str, repeats: int) -> dict | None:
     body = textwrap.dedent(body).format(n=N_POOL, initial=INITIAL)
     code = HARNESS.format(n=N_POOL, body=body, steps=STEPS, loop=LOOP, repeats=repeats)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    if python == sys.executable:
+    if python == sys.executable or "alviz" in body:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(Path(__file__).parents[1]), env.get("PYTHONPATH", "")]
         )
@@ -162,12 +167,22 @@ def main() -> None:
     p.add_argument("--peers", help="python of a venv with scikit-activeml")
     p.add_argument("--modal", help="python of a venv with modAL-python (needs scikit-learn<1.6)")
     p.add_argument(
-        "--cycles", type=int, default=3, help="interleaved cycles over all implementations"
+        "--alviz-sklearn15",
+        help="python of a venv with scikit-learn 1.5 and alviz's other dependencies (not alviz: "
+        "this tree is put on PYTHONPATH), for alviz on modAL's scikit-learn",
+    )
+    p.add_argument(
+        "--cycles", type=int, default=5, help="interleaved cycles over all implementations"
     )
     p.add_argument("--repeats", type=int, default=3, help="seeds per implementation per cycle")
     p.add_argument("--write", action="store_true", help="write results/session.md")
     args = p.parse_args()
-    pythons = {"self": sys.executable, "peers": args.peers, "modal": args.modal}
+    pythons = {
+        "self": sys.executable,
+        "peers": args.peers,
+        "modal": args.modal,
+        "alviz15": args.alviz_sklearn15,
+    }
     impls = {k: v for k, v in IMPLS.items() if pythons[v[0]]}
     samples: dict[str, dict[int, list]] = {k: {STEPS: [], LOOP: []} for k in impls}
     load_before = uptime()
@@ -190,7 +205,7 @@ def main() -> None:
     rows = {
         n: [med(n, STEPS, 1), med(n, LOOP, 1), med(n, STEPS, 0), med(n, LOOP, 0)] for n in impls
     }
-    peers = [n for n in impls if IMPLS[n][0] != "self" and "bare loop" not in n]
+    peers = [n for n in impls if IMPLS[n][0] in ("peers", "modal") and "bare loop" not in n]
     best = [
         min((rows[n][j] for n in peers if rows[n][j] is not None), default=None) for j in range(4)
     ]
@@ -221,7 +236,13 @@ def main() -> None:
         "",
         "modAL needs scikit-learn < 1.6, so it runs on scikit-learn 1.5, where",
         "`LogisticRegression().fit` is cheaper than on 1.9 (alviz's and scikit-activeml's",
-        "venvs): compare each implementation with the bare loop of its own scikit-learn.",
+        "venvs): compare each implementation with the bare loop of its own scikit-learn;",
+        "the row 'on scikit-learn 1.5' runs this alviz tree in a venv with modAL's scikit-learn",
+        "(alviz declares scikit-learn >= 1.4), the like-for-like comparison with modAL.",
+        "A user's estimator is refitted without scikit-learn re-checking what alviz checked",
+        "(`assume_finite`; its parameters validated once while they do not change) and copied",
+        "from one clone when its parameters are plain scalars (tests/test_models.py checks",
+        "the fitted models equal `clone(estimator).fit`).",
         "alviz's round does more than the peers': five test metrics (accuracy, macro-F1, NLL,",
         "ECE, Brier) on the test split, per-round diagnostics, an undo record and a pool-score",
         "snapshot; alviz's own `logreg` also keeps a Laplace posterior for draws. Wall-clock",
@@ -230,7 +251,10 @@ def main() -> None:
         f"Machine load: before `{load_before}`; after `{load_after}` ({os.cpu_count()} CPUs).",
         "",
         "Command: `OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_session.py "
-        "--peers /tmp/peers/bin/python --modal /tmp/peers_modal/bin/python --write`",
+        "--peers /tmp/peers/bin/python --modal /tmp/peers_modal/bin/python "
+        "--alviz-sklearn15 /tmp/alviz_sk15/bin/python --write` (`/tmp/alviz_sk15`: "
+        "`python3 -m venv /tmp/alviz_sk15 && /tmp/alviz_sk15/bin/pip install "
+        "'scikit-learn==1.5.2' numpy scipy pandas threadpoolctl`)",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -68,6 +68,67 @@ def test_bootstrap_model_rejects_an_estimator_without_probabilities():
         BootstrapModel(LinearSVC()).fit(X, y)
 
 
+def test_bootstrap_refits_equal_plain_clones_refitted():
+    """The cheap refit path (template copy, checks skipped) gives the models clone+fit gives."""
+    from sklearn.base import clone
+    from sklearn.ensemble import RandomForestClassifier
+
+    X, y = make_blobs(120, centers=3, random_state=1)
+    rng = np.random.default_rng(0)
+    for est in (LogisticRegression(C=0.3), RandomForestClassifier(5, random_state=0)):
+        m = BootstrapModel(est, n_members=3, seed=0)
+        for n in (20, 40, 41, 80):  # successive refits on growing labelled sets
+            rows = rng.choice(120, n, replace=False)
+            m.fit(X[rows], y[rows])
+            ref = clone(est).fit(X[rows], y[rows])
+            assert type(m.estimator_) is type(est) and m.estimator_ is not est
+            np.testing.assert_array_equal(m.predict_proba(X), ref.predict_proba(X))
+            members = [clone(est).fit(X[rows][i], y[rows][i]) for i in _member_rows(y[rows])]
+            np.testing.assert_array_equal(
+                m.sample_proba(X, n_draws=3), np.stack([r.predict_proba(X) for r in members])
+            )
+        assert not hasattr(est, "coef_") and not hasattr(est, "estimators_")  # never fitted
+
+
+def _member_rows(y, n_members=3, seed=0):
+    from alviz._validation import check_random_state
+    from alviz.models.bootstrap import stratified_bootstrap
+
+    rng = check_random_state(seed)
+    return [stratified_bootstrap(y, rng) for _ in range(n_members)]
+
+
+def test_bootstrap_refit_sees_parameters_changed_between_fits():
+    X, y = make_blobs(60, centers=2, random_state=0)
+    est = LogisticRegression()
+    m = BootstrapModel(est).fit(X, y)
+    assert m.estimator_.C == 1.0
+    est.set_params(C=0.01)  # the user changes their estimator after a round
+    m.fit(X, y)
+    assert m.estimator_.C == 0.01
+    np.testing.assert_array_equal(
+        m.predict_proba(X), LogisticRegression(C=0.01).fit(X, y).predict_proba(X)
+    )
+    est.set_params(C=-1.0)  # validated again: scikit-learn's own error, not a silent fit
+    with pytest.raises(ValueError, match="'C' parameter"):
+        m.fit(X, y)
+    m.estimator = LogisticRegression(C=2.0)  # a new estimator object
+    assert m.fit(X, y).estimator_.C == 2.0
+
+
+def test_bootstrap_refit_of_an_estimator_with_nested_parameters_clones_it():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_blobs(60, centers=2, random_state=0)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    m = BootstrapModel(pipe).fit(X, y)
+    pipe.set_params(logisticregression__C=0.01)  # changes a nested object only
+    m.fit(X, y)
+    assert m.estimator_.steps[-1][1].C == 0.01
+    assert m.estimator_ is not pipe and m.estimator_.steps[-1][1] is not pipe.steps[-1][1]
+
+
 # ---------------------------------------------------------------- scikit-learn based
 def test_forest_draws_are_its_trees(moons):
     X, y = moons

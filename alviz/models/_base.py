@@ -90,7 +90,12 @@ def small_blas(n_rows: int):
     """
     if n_rows > SMALL_BLAS_ROWS:
         return nullcontext()
-    return _few_threads_controller().limit(limits=1)
+    controller = _few_threads_controller()
+    # Already one thread everywhere (a nested call, or OPENBLAS_NUM_THREADS=1): setting
+    # and restoring the limits would change nothing and costs more than a small fit.
+    if all(lib.num_threads == 1 for lib in controller.lib_controllers):
+        return nullcontext()
+    return controller.limit(limits=1)
 
 
 def _expand(p: np.ndarray, classes_: np.ndarray, n_classes: int) -> np.ndarray:
@@ -133,6 +138,9 @@ def full_draws(model, X, n_classes: int, n_draws: int = 20, seed=None) -> np.nda
     return _expand(d, model.classes_, n_classes)
 
 
+_PARAM_NAMES: dict = {}  # class -> its sorted __init__ parameter names
+
+
 class ValidatedEstimator(BaseEstimator):
     """A scikit-learn estimator whose parameters are checked when it is built.
 
@@ -151,6 +159,15 @@ class ValidatedEstimator(BaseEstimator):
     """
 
     _param_specs: ClassVar[dict] = {"seed": SEED}
+
+    @classmethod
+    def _get_param_names(cls) -> list:
+        # scikit-learn reads the __init__ signature on every get_params (so on every
+        # fit, clone and check here); it cannot change for a class, so read it once.
+        names = _PARAM_NAMES.get(cls)
+        if names is None:
+            names = _PARAM_NAMES[cls] = super()._get_param_names()
+        return list(names)
 
     @classmethod
     def _all_param_specs(cls) -> dict:

@@ -6,6 +6,7 @@ import numbers
 from typing import ClassVar
 
 import numpy as np
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -71,6 +72,10 @@ class _BootstrapClassifier(UncertainClassifier):
         return P[np.arange(n_draws) % len(P)]
 
 
+#: Parameter values that a flat estimator may hold for the cheap copy of its template.
+_SCALARS = (type(None), bool, int, float, str)
+
+
 class BootstrapModel(_BootstrapClassifier):
     """Any scikit-learn classifier, with draws from bootstrap refits.
 
@@ -83,6 +88,18 @@ class BootstrapModel(_BootstrapClassifier):
         each on a class-stratified resample).
     seed : int or None
         Seed of the bootstrap resamples.
+
+    Notes
+    -----
+    The estimator is called after alviz's own input checks (finite
+    features, class labels), so it runs under scikit-learn's
+    ``assume_finite=True``; its parameters are validated by its first fit
+    and again whenever they change, not on every refit
+    (``skip_parameter_validation`` while they are those validated). A
+    flat estimator (parameters all None, bool, int, float or str, no
+    custom ``__sklearn_clone__``) is copied from one clone of it instead
+    of being cloned again on every refit. Same parameters, same data:
+    the same fitted model as a plain ``clone(estimator).fit(X, y)``.
     """
 
     def __init__(self, estimator=None, n_members: int = 10, seed=0):
@@ -97,7 +114,59 @@ class BootstrapModel(_BootstrapClassifier):
                 "estimator must be a scikit-learn classifier with predict_proba; got "
                 f"{type(self.estimator).__name__}."
             )
-        return clone(self.estimator)
+        template = getattr(self, "_template", None)
+        if template is not None and template[0] is self.estimator:
+            if template[1] == _flat_params(self.estimator):
+                new = object.__new__(type(template[2]))
+                new.__dict__.update(template[2].__dict__)
+                return new
+        new = clone(self.estimator)
+        flat = _flat_params(self.estimator)
+        # Kept only for a flat estimator; the parameters are checked anew by the next fit.
+        self._template = (self.estimator, flat, clone(new)) if flat is not None else None
+        self._validated = None
+        return new
+
+    def _fit_estimator(self, estimator, X, y):
+        template = getattr(self, "_template", None)
+        key = template[1] if template is not None else None
+        validated = key is not None and getattr(self, "_validated", None) == key
+        # alviz checked X and y already: scikit-learn need not check them again.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=validated):
+            fitted = estimator.fit(X, y)
+        self._validated = key
+        return fitted
+
+    def _fit(self, X, y, classes):
+        self.estimator_ = self._fit_estimator(self._new_estimator(len(X)), X, y)
+        self.members_ = None
+        self._train_data = (X, y)
+
+    def _fit_member(self, X, y):
+        return self._fit_estimator(self._new_estimator(len(X)), X, y)
+
+    def _predict_proba(self, X):
+        with sklearn.config_context(assume_finite=True):  # X passed alviz's checks
+            return self.estimator_.predict_proba(X)
+
+    def _member_proba(self, member, X):
+        with sklearn.config_context(assume_finite=True):
+            return member.predict_proba(X)
+
+
+def _flat_params(estimator):
+    """The estimator's attributes as a tuple when all are plain scalars, else None.
+
+    For such an estimator a copy of an unfitted clone is a clone: nothing in
+    it can be shared or changed in place. Any change of a parameter
+    (``set_params``) changes the tuple.
+    """
+    if getattr(type(estimator), "__sklearn_clone__", None) is not BaseEstimator.__sklearn_clone__:
+        return None
+    attrs = getattr(estimator, "__dict__", None)
+    if attrs is None or not all(type(v) in _SCALARS for v in attrs.values()):
+        return None
+    return tuple((k, type(v), v) for k, v in attrs.items())
 
 
 class _PlattSVC(ClassifierMixin, BaseEstimator):
