@@ -214,14 +214,20 @@ class TorchMixin:
 
     @torch.no_grad()
     def _eval_outputs(self, X: np.ndarray, features: bool = False) -> torch.Tensor:
-        """Deterministic outputs (dropout off), shape (n_members, n, n_outputs) on the CPU."""
+        """Deterministic outputs (dropout off), shape (n_members, n, n_outputs), float64 on the CPU.
+
+        The network runs in float32; its outputs are widened so that the softmax
+        and exp after it run in float64. In float32, torch's vectorised exp and
+        the scalar exp it uses for a tensor's last few elements round differently
+        (1 ulp), so a point's probability depended on where it sat in the batch.
+        """
         net = set_dropout(self.net_, False)
         fn = net.features if features else net
         rows = self._chunk_rows(1)
         outs = []
         with threads(self.n_threads, min(rows, len(X)) * self._n_params(), self.device_):
             for s in range(0, max(len(X), 1), rows):
-                outs.append(fn(self._to_tensor(X[s : s + rows])).float().cpu())
+                outs.append(fn(self._to_tensor(X[s : s + rows])).double().cpu())
         return torch.cat(outs, dim=1)
 
     def _stochastic(self) -> bool:
@@ -230,6 +236,8 @@ class TorchMixin:
     @torch.no_grad()
     def _draw_outputs(self, X: np.ndarray, n_draws: int, seed) -> torch.Tensor:
         """Outputs of ``n_draws`` dropout passes / members, shape (n_draws, n, n_outputs).
+
+        float64 on the CPU, for the reason given in :meth:`_eval_outputs`.
 
         Members come first, then dropout passes; without dropout the members
         are cycled. All passes run in one batch of repeated rows, with one
@@ -262,7 +270,7 @@ class TorchMixin:
                 # to every pass; other modules get the points repeated once per pass.
                 out = net.rest(net.stem(x)) if split else net(x.repeat(passes, 1))
                 out = out.reshape(m, passes, c, -1).transpose(0, 1).reshape(passes * m, c, -1)
-                outs.append(out.float().cpu())
+                outs.append(out.double().cpu())
         out = torch.cat(outs, dim=1)
         return out[torch.arange(n_draws) % len(out)]
 
