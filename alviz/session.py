@@ -38,6 +38,11 @@ _DEFAULTS = {
     "regression": ("deep_ensemble_regressor", "max_epistemic_variance"),
 }
 
+#: Bytes one scoring chunk's context may hold (float64 probabilities, draws or variances).
+#: A pointwise strategy (Strategy.pointwise) scores a bigger pool chunk by chunk: the
+#: draws of a million points x 20 draws x 10 classes are 1.6 GB at once, 128 MiB in chunks.
+_SCORE_CHUNK_BYTES = 2**27
+
 
 @dataclass
 class Round:
@@ -559,7 +564,54 @@ class Session:
         pool = self.pool_indices
         if self.fit() is None or len(pool) == 0:
             return pool, np.zeros(len(pool))
+        if self._in_chunks(self.strategy, pool):
+            return pool, self._chunked_scores(self.strategy, pool)[0]
         return pool, np.asarray(self.strategy.score(self.context()), dtype=np.float64)
+
+    def _score_chunk_rows(self, strategy) -> int:
+        """Pool rows per scoring chunk of ``strategy``; 0 when it must see the whole pool.
+
+        Only a pointwise strategy that selects the top-k of its scores can be
+        scored in chunks (see :attr:`alviz.acquisition.Strategy.pointwise`).
+        """
+        if not strategy.pointwise or type(strategy).select is not acquisition.Strategy.select:
+            return 0
+        needs = strategy.needs
+        k = max(1, self.n_classes)
+        width = k * (self.n_draws + 1) if "draws" in needs else k
+        if "regression" in needs:
+            width = self.n_draws + 3  # the model's draws of the mean, then three arrays
+        if "embeddings" in needs:
+            width += self.dataset.n_features * 2  # embeddings and gradient temporaries
+        # x3: a scoring function's temporaries (logs, products) are as big as its input.
+        return max(1024, _SCORE_CHUNK_BYTES // (8 * 3 * width))
+
+    def _in_chunks(self, strategy, pool) -> bool:
+        """Whether ``pool`` is scored chunk by chunk (a model, a pointwise strategy, a big pool)."""
+        rows = self._score_chunk_rows(strategy)
+        return bool(rows) and len(pool) > rows and self.fit() is not None
+
+    def _chunked_scores(self, strategy, pool):
+        """Scores of ``pool`` computed chunk by chunk (see :meth:`_in_chunks`).
+
+        Returns
+        -------
+        scores : ndarray of shape (len(pool),)
+            As ``strategy.score`` of the whole pool's context gives them: each
+            point's draws come from the same networks in every chunk.
+        predict_seconds, score_seconds : float
+        """
+        rows = self._score_chunk_rows(strategy)
+        scores = np.empty(len(pool))
+        t_predict = t_score = 0.0
+        for s in range(0, len(pool), rows):
+            t = time.perf_counter()
+            ctx = self._context(strategy, pool=pool[s : s + rows])
+            t_predict += time.perf_counter() - t
+            t = time.perf_counter()
+            scores[s : s + rows] = strategy.score(ctx)
+            t_score += time.perf_counter() - t
+        return scores, t_predict, t_score
 
     # ------------------------------------------------------------------ loop
     def _query_context(self, pool, with_test: bool = False):
@@ -601,20 +653,29 @@ class Session:
         k = min(int(k), len(pool))
         if k == 0:
             return np.zeros(0, dtype=np.int64)
-        strategy, ctx, note = self._query_context(pool)
+        chunked = self._in_chunks(self.strategy, pool)
+        if not chunked:
+            strategy, ctx, note = self._query_context(pool)
         with warnings.catch_warnings(record=True) as caught:
             # As in step(): a strategy's fallback becomes a note for the user to see.
             warnings.simplefilter("always", AlvizWarning)
-            picked = np.asarray(strategy.select(ctx, k, self._rng), dtype=np.int64)
+            if chunked:  # the base select: top-k of the scores, same ties as unchunked
+                scores = self._chunked_scores(self.strategy, pool)[0]
+                note, picked = "", pool[top_k(scores, k, self._rng)]
+            else:
+                picked = np.asarray(strategy.select(ctx, k, self._rng), dtype=np.int64)
         self.query_note = self._notes(note, caught)
         return picked
 
     @staticmethod
     def _notes(note: str, caught) -> str:
-        """``note`` followed by the AlvizWarnings caught; other warnings are re-raised."""
+        """``note`` followed by the AlvizWarnings caught (each once); others are re-raised."""
+        said = set()
         for w in caught:
             if issubclass(w.category, AlvizWarning):
-                note = " ".join(filter(None, [note, str(w.message)]))
+                if str(w.message) not in said:  # a pool scored in chunks warns once per chunk
+                    said.add(str(w.message))
+                    note = " ".join(filter(None, [note, str(w.message)]))
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return note
@@ -663,22 +724,29 @@ class Session:
         self.fit()
         timings["fit"] = time.perf_counter() - t0
         t = time.perf_counter()
-        strategy, ctx, note = self._query_context(pool, with_test=True)
+        chunked = self._in_chunks(self.strategy, pool)
+        if chunked:  # a big pool, scored chunk by chunk below: memory stays bounded
+            strategy, ctx, note = self.strategy, None, ""
+        else:
+            strategy, ctx, note = self._query_context(pool, with_test=True)
         timings["predict"] = time.perf_counter() - t
         t = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             # A strategy's fallbacks (e.g. too few labels to calibrate) become the
             # round's note, shown to the user, rather than a warning lost in a log.
             warnings.simplefilter("always", AlvizWarning)
-            scores = np.asarray(strategy.score(ctx), dtype=np.float64)
-            timings["score"] = time.perf_counter() - t
+            if chunked:
+                scores, timings["predict"], timings["score"] = self._chunked_scores(strategy, pool)
+            else:
+                scores = np.asarray(strategy.score(ctx), dtype=np.float64)
+                timings["score"] = time.perf_counter() - t
             action = self._begin("step")  # after the checks: a failed step leaves no trace
             t = time.perf_counter()
             try:
                 if type(strategy).select is acquisition.Strategy.select:
                     # The base select is top_k of score(): reuse the scores just computed
                     # (same ties, same random draws) instead of scoring the pool twice.
-                    queried = ctx.pool_indices[top_k(scores, self.batch_size, self._rng)]
+                    queried = pool[top_k(scores, self.batch_size, self._rng)]
                 else:
                     queried = strategy.select(ctx, self.batch_size, self._rng)
                 queried = np.asarray(queried, dtype=np.int64)

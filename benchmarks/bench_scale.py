@@ -9,7 +9,9 @@ sizes (1 = linear), and the peak memory that numpy allocated during a step
 (``tracemalloc``; torch's own buffers are not counted) per pool point.
 
 Target (issue 16): growth near linear (b <= 1.1 over the largest decade) and
-memory per point that does not grow with the pool.
+memory per point that does not grow with the pool. Pointwise strategies (bald)
+score a big pool in chunks (``alviz.session._SCORE_CHUNK_BYTES``), so their peak
+stops growing with the pool once it is bigger than a chunk.
 
 Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_scale.py --write
 """
@@ -97,10 +99,10 @@ def main() -> None:
         "select. Cells: CPU ms per step (median of 3 steps after a first one up to 50k "
         "points; above, the first step), then **us per pool point**. `b`: growth exponent "
         "of CPU time over the two largest sizes (1 = linear). Memory: peak numpy "
-        "allocation during a step (tracemalloc) per pool point at the largest size. "
+        "allocation during a step (tracemalloc) at the largest size, and per pool point. "
         "Target (#16): b near 1, bounded memory per point.",
         "",
-        f"| model | strategy (batch) | {head} | b | bytes / point | slowest part |",
+        f"| model | strategy (batch) | {head} | b | peak MB (bytes / point) | slowest part |",
         "| --- | --- | " + " | ".join("---:" for _ in sizes) + " | ---: | ---: | --- |",
     ]
     for model, strategy, res, b in rows:
@@ -109,7 +111,8 @@ def main() -> None:
         slow = max(("fit", "predict", "score", "select"), key=lambda k: last[k])
         lines.append(
             f"| {model} | {strategy} ({STRATEGIES[strategy]}) | {cells} | {b:.2f} | "
-            f"{last['peak'] / last['n']:.0f} | {slow} ({last[slow] * 1e3:.0f} ms wall) |"
+            f"{last['peak'] / 2**20:.0f} ({last['peak'] / last['n']:.0f}) | "
+            f"{slow} ({last[slow] * 1e3:.0f} ms wall) |"
         )
     lines += [
         "",

@@ -9,12 +9,14 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 import alviz as al
-from alviz.acquisition import FAMILIES, NEEDS, Context
+from alviz.acquisition import FAMILIES, NEEDS, Context, Strategy
 
 N_POOL, N_CLASSES, N_DRAWS = 24, 3, 8
 
@@ -98,6 +100,36 @@ def test_declares_what_it_is(name):
     assert repr(s).startswith(type(s).__name__ + "(")
     # get() builds the same strategy again from its parameters.
     assert repr(al.acquisition.get(name, **s.get_params())) == repr(s)
+
+
+POINTWISE = [n for n in ALL if al.acquisition.get(n).pointwise]
+
+
+def test_pointwise_strategies_are_the_expected_ones():
+    # A strategy that silently lost (or gained) the flag changes how a big pool is scored.
+    assert set(POINTWISE) == {
+        "bald", "cost_sensitive", "entropy", "expected_gradient_length", "kl_disagreement",
+        "least_confidence", "loss_prediction", "margin", "max_epistemic_variance",
+        "max_total_variance", "mean_std", "ratio", "variation_ratios", "vote_entropy",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", POINTWISE)
+@settings(max_examples=25, deadline=None)
+@given(cuts=st.lists(st.integers(1, N_POOL - 1), unique=True, max_size=5))
+def test_a_pointwise_strategy_scores_the_pool_in_any_chunks(name, cuts):
+    """Scores of the pool cut into chunks, concatenated, are the scores of the whole pool."""
+    ctx = _context()
+    s = al.acquisition.get(name)
+    assert not s.batch_aware and type(s).select is Strategy.select  # top-k of the scores
+    chunks = np.split(np.arange(N_POOL), sorted(cuts))
+    parts = np.concatenate([s.score(_permuted(ctx, pos)) for pos in chunks])
+    np.testing.assert_allclose(parts, s.score(ctx), rtol=1e-12, atol=0)
+
+
+def test_cost_sensitive_is_pointwise_when_its_base_is():
+    assert al.acquisition.get("cost_sensitive", base="bald").pointwise
+    assert not al.acquisition.get("cost_sensitive", base="density_weighted").pointwise
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -164,6 +164,13 @@ class Strategy(BaseEstimator):
     :meth:`score` is the score of its first greedy pick, so that
     ``select(context, 1)`` takes a point of highest score.
 
+    ``pointwise`` strategies score each point from its own rows of the
+    context alone (its probabilities, draws, variances, predicted loss, cost,
+    embedding) plus the model and the labelled set, and select the top-k of
+    the scores. The Session may then score a big pool in chunks, so memory
+    stays bounded (draws of a million points do not fit at once); a template
+    test checks the flag on every registered strategy.
+
     A scikit-learn ``BaseEstimator``: ``__init__`` only stores parameters,
     and ``get_params(deep=True)`` (a wrapper's ``base`` strategy shows as
     ``base__<param>``), ``set_params`` and :func:`sklearn.base.clone` work.
@@ -173,6 +180,7 @@ class Strategy(BaseEstimator):
     needs: ClassVar[frozenset] = frozenset({"probs"})
     family: ClassVar[str] = "uncertainty"
     batch_aware: ClassVar[bool] = False
+    pointwise: ClassVar[bool] = False
     task: ClassVar[str] = "classification"
     reference: ClassVar[str] = ""
 

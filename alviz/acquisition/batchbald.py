@@ -343,6 +343,7 @@ class BatchBALD(BALD):
 
     name = "batch_bald"
     batch_aware = True
+    pointwise = False  # its batch is chosen jointly over the whole pool
     reference = (
         "Kirsch, van Amersfoort & Gal 2019, BatchBALD: Efficient and Diverse Batch "
         "Acquisition for Deep Bayesian Active Learning."

@@ -228,6 +228,14 @@ class _Needs:
         return self.own | get(base).needs
 
 
+class _BasePointwise:
+    """``pointwise`` of a wrapper whose score is its base's, point by point."""
+
+    def __get__(self, obj, cls):
+        base = cls._default_base if obj is None else obj.base
+        return get(base).pointwise
+
+
 class _Wrapper(Strategy):
     _default_base = _DEFAULT_BASE
 
@@ -359,6 +367,7 @@ class CostSensitive(_Wrapper):
 
     name = "cost_sensitive"
     needs = _Needs({"costs"})
+    pointwise = _BasePointwise()
     family = "hybrid"
     reference = (
         "Settles, Craven & Friedland 2008, Active Learning with Real Annotation Costs; "

@@ -163,6 +163,9 @@ class ConformalSetSize(Strategy):
 
     name = "conformal_set_size"
     needs = frozenset({"probs"})
+    # Its scores are pointwise, but it calibrates on the labelled set at every call:
+    # once for the whole pool, not once per chunk.
+    pointwise = False
     family = "uncertainty"
     reference = (
         "Vovk, Gammerman & Shafer 2005, Algorithmic Learning in a Random World; "

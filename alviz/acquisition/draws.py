@@ -116,6 +116,7 @@ class _DrawsStrategy(Strategy):
     """A score that is a function of ``probs_draws`` alone."""
 
     needs = frozenset({"draws"})
+    pointwise = True
     _scores = staticmethod(bald_scores)
 
     def score(self, context: Context) -> np.ndarray:

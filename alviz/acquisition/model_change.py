@@ -85,6 +85,7 @@ class ExpectedGradientLength(Strategy):
 
     name = "expected_gradient_length"
     needs = frozenset({"probs", "embeddings", "gradients"})
+    pointwise = True
     family = "model change"
     reference = "Settles, Craven & Ray 2008, Multiple-Instance Active Learning."
 
@@ -111,6 +112,7 @@ class LossPrediction(Strategy):
 
     name = "loss_prediction"
     needs = frozenset({"loss"})
+    pointwise = True
     family = "uncertainty"
     reference = "Yoo & Kweon 2019, Learning Loss for Active Learning."
 

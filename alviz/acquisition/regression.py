@@ -65,6 +65,7 @@ def max_total_variance_scores(var_aleatoric, var_epistemic) -> np.ndarray:
 
 class _RegressionStrategy(Strategy):
     needs = frozenset({"regression"})
+    pointwise = True
     family = "regression"
     task = "regression"
 

@@ -101,6 +101,7 @@ class _ProbsStrategy(Strategy):
     """A score that is a function of ``probs`` alone; explains itself with the probabilities."""
 
     needs = frozenset({"probs"})
+    pointwise = True
     _scores = staticmethod(entropy_scores)
 
     def score(self, context: Context) -> np.ndarray:
