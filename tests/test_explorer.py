@@ -24,13 +24,16 @@ def click(trace, position: int) -> None:
 def test_step_button_refits_queries_and_moves_the_highlight(explorer):
     c = explorer.controller
     assert len(c.panel("boundary")[TRACE["queried"]].customdata) == 0
-    z_before = np.array(c.panel("boundary")[TRACE["background"]].z)
+    z_before = np.array(c.board.specs["boundary"].traces[TRACE["background"]]["z"])
+    picture_before = c.board.picture("boundary", TRACE["background"]).source
     explorer.step_button.click()
     s = c.session
     assert len(s.labeled_indices) == 11
     first = int(c.panel("boundary")[TRACE["queried"]].customdata[0])
     assert first == s.history[-1].queried[0]
-    assert not np.array_equal(np.array(c.panel("boundary")[TRACE["background"]].z), z_before)
+    assert not np.array_equal(c.board.specs["boundary"].traces[TRACE["background"]]["z"], z_before)
+    # ... and the picture the board draws of it changed too.
+    assert c.board.picture("boundary", TRACE["background"]).source != picture_before
     c.step()
     second = int(c.panel("boundary")[TRACE["queried"]].customdata[0])
     assert second != first

@@ -93,7 +93,13 @@ def test_a_board_places_each_panel_in_its_cell(moons):
     assert all(0 <= d <= 1 for ax in ("xaxis", "xaxis4", "yaxis", "yaxis4") for d in lay[ax].domain)
     b = board.traces("b")
     assert [t.xaxis for t in b[:3]] == ["x2", "x3", "x4"]  # the maps' three panels
-    assert b[0].coloraxis == "coloraxis" and b[2].coloraxis == "coloraxis2"
+    # The maps are pictures on their own panel's axes; their places keep the colour axes.
+    assert b[0].marker.coloraxis == "coloraxis" and b[2].marker.coloraxis == "coloraxis2"
+    assert [(board.picture("b", i).xref, board.picture("b", i).yref) for i in range(3)] == [
+        ("x2", "y2"),
+        ("x3", "y3"),
+        ("x4", "y4"),
+    ]
     sent = messages(board.figure)
     s.step()
     board.update({"a": decision_boundary_spec(s, RES), "b": uncertainty_maps_spec(s, RES)})

@@ -33,7 +33,7 @@ def test_every_menu_strategy_draws_a_finite_acquisition_map(moons):
             refused.append(name)
             continue
         traces = c.panel("acquisition")
-        z = np.asarray(traces[ACQUISITION_TRACE["background"]].z)
+        z = np.asarray(c.board.specs["acquisition"].traces[ACQUISITION_TRACE["background"]]["z"])
         assert np.isfinite(z).all(), name  # all-NaN blanks the plot in plotly.js
         assert len(traces[ACQUISITION_TRACE["pool"]].customdata) == c.session.pool_size()
         title = c.figure.layout.annotations[0].text

@@ -137,9 +137,11 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
         True when the traces were replaced (their click handlers are gone).
     """
     old = getattr(target, "_alviz_spec", None)
-    same_shape = old is not None and [t["type"] for t in old.traces] == [
-        t["type"] for t in spec.traces
-    ]
+    same_shape = (
+        old is not None
+        and [t["type"] for t in old.traces] == [t["type"] for t in spec.traces]
+        and len(old.layout.get("images") or ()) == len(spec.layout.get("images") or ())
+    )
     if not same_shape:
         with target.batch_update():
             target.data = []
