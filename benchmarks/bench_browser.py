@@ -82,7 +82,7 @@ w
 # Stamps every mousedown, every plotly redraw / plot DOM change and every websocket frame
 # received (time, bytes), per page.
 INIT_JS = """
-window.__alviz = {down: 0, events: [], frames: []};
+window.__alviz = {down: 0, events: [], frames: [], afterplot: []};
 const Socket = window.WebSocket;
 window.WebSocket = function (...args) {
   const ws = new Socket(...args);
@@ -98,9 +98,13 @@ const hook = () => {
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     if (gd.__alvizHooked || !gd.on) continue;
     gd.__alvizHooked = true;
-    gd.on('plotly_afterplot', () => window.__alviz.events.push(performance.now()));
+    gd.on('plotly_afterplot', () => {
+      const t = performance.now();
+      window.__alviz.events.push(t);
+      window.__alviz.afterplot.push(t);
+    });
     new MutationObserver(() => window.__alviz.events.push(performance.now()))
-      .observe(gd, {subtree: true, childList: true, attributes: true});
+      .observe(gd, {subtree: true, childList: true});
   }
 };
 setInterval(hook, 50);
@@ -142,11 +146,18 @@ UPDATE_JS = """() => {
 
 
 def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: float = 180):
-    """Milliseconds from the last mousedown until the plot shows the new state and is quiet.
+    """Milliseconds from the last mousedown until the plot is redrawn, and until it is quiet.
 
     The plot shows the new state when its first panel's title (round and label count)
-    differs from ``title``; it is redrawn at its last ``plotly_afterplot`` or DOM change
-    after that, or when the new title was first seen, whichever is later.
+    differs from ``title``. It is *redrawn* at its last ``plotly_afterplot`` since the
+    mousedown (every panel drawn: plotly.js fires it once per redraw of the figure), and
+    *quiet* at its last ``plotly_afterplot`` or DOM change before 250 ms without one
+    (this includes the hover label plotly shows again under the resting mouse pointer),
+    or when the new title was first seen if that is later.
+
+    Returns
+    -------
+    redrawn_ms, quiet_ms : float
     """
     end = time.monotonic() + timeout_s
     while status_text(page) == before or page.evaluate(TITLE_JS) == title:
@@ -155,12 +166,13 @@ def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: 
         page.wait_for_timeout(15)
     seen = page.evaluate("() => performance.now()")
     while True:
-        down, last, now = page.evaluate(
+        down, last, plotted, now = page.evaluate(
             "() => [window.__alviz.down, Math.max(0, ...window.__alviz.events.slice(-50)),"
-            " performance.now()]"
+            " Math.max(0, ...window.__alviz.afterplot.slice(-50)), performance.now()]"
         )
         if now - max(last, seen) >= quiet_ms:
-            return max(last, seen) - down
+            redrawn = plotted if plotted > down else seen
+            return redrawn - down, max(last, seen) - down
         if time.monotonic() > end:
             raise TimeoutError("the plot never went quiet")
         page.wait_for_timeout(40)
@@ -182,6 +194,16 @@ def run_and_render(page) -> float:
     return time.monotonic() - t0
 
 
+def cell_for(n: int, model: str, tag: str, src: str | None = None) -> str:
+    """The benchmark's notebook cell; with ``src``, alviz is imported from that folder."""
+    cell = CELL.format(n=n, model=model, tag=tag)
+    if src is None:
+        return cell
+    return f"import sys\nsys.path.insert(0, {src!r})\n" + cell.replace(
+        "\nw\n", f"\nassert al.__file__.startswith({src!r}), al.__file__\nw\n"
+    )
+
+
 def render_ab(lab, browser, sources: dict, reps: int, n: int = 500, model: str = "logreg"):
     """First render of one notebook with alviz from each source folder, alternating.
 
@@ -192,10 +214,8 @@ def render_ab(lab, browser, sources: dict, reps: int, n: int = 500, model: str =
     runs = {label: [] for label in sources}
     for rep in range(reps):
         for label, src in sources.items():
-            cell = f"import sys\nsys.path.insert(0, {src!r})\n" + CELL.format(
-                n=n, model=model, tag=f"render-{label}"
-            ).replace("\nw\n", f"\nassert al.__file__.startswith({src!r}), al.__file__\nw\n")
             name = f"render-{label}-{rep}.ipynb"
+            cell = cell_for(n, model, f"render-{label}", src)
             (lab.root / name).write_text(json.dumps(notebook([cell])))
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(lab.url(name))
@@ -227,12 +247,16 @@ def render_md(rows) -> list[str]:
     return lines
 
 
-def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
+def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, tag="") -> dict:
+    """One configuration: first render, ``clicks`` clicks (after a warm-up one), ``steps`` Steps.
+
+    With ``src``, the notebook imports alviz from that folder (see :func:`cell_for`).
+    """
     from alviz.viz.boundary import TRACE
 
-    tag = f"{n}-{model}"
+    tag = f"{n}-{model}{tag}"
     path = lab.root / f"bench-{tag}.ipynb"
-    path.write_text(json.dumps(notebook([CELL.format(n=n, model=model, tag=tag)])))
+    path.write_text(json.dumps(notebook([cell_for(n, model, tag, src)])))
     times = lab.root / f"times-{tag}.jsonl"
     times.unlink(missing_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
@@ -247,6 +271,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
     page.wait_for_timeout(1500)
     rng = np.random.default_rng(0)
     click_ms, step_ms, click_bytes, step_bytes, update_ms = [], [], [], [], []
+    click_quiet, step_quiet = [], []
     for k in range(clicks + 1):  # one warm-up click
         n_pool = page.evaluate(
             f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length"
@@ -256,7 +281,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         frames.reset()
         page.mouse.click(x, y)
         try:
-            ms = wait_redrawn(page, before, title)
+            ms, quiet = wait_redrawn(page, before, title)
         except TimeoutError:
             if os.environ.get("ALVIZ_BENCH_SHOTS"):
                 shots = os.environ["ALVIZ_BENCH_SHOTS"]
@@ -265,6 +290,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
             raise
         if k:
             click_ms.append(ms)
+            click_quiet.append(quiet)
             update_ms.append(page.evaluate(UPDATE_JS))
             click_bytes.append(frames.sent + frames.received)
     step = page.get_by_role("button", name="Step")
@@ -272,7 +298,9 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         before, title = status_text(page), page.evaluate(TITLE_JS)
         frames.reset()
         step.click()
-        step_ms.append(wait_redrawn(page, before, title))
+        ms, quiet = wait_redrawn(page, before, title)
+        step_ms.append(ms)
+        step_quiet.append(quiet)
         step_bytes.append(frames.sent + frames.received)
     page.close()
     if os.environ.get("ALVIZ_BENCH_SHOTS"):
@@ -287,6 +315,8 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         "first_render_s": first_render,
         "click_ms": float(np.median(click_ms)),
         "click_p90": float(np.percentile(click_ms, 90)),
+        "click_quiet_ms": float(np.median(click_quiet)),
+        "step_quiet_ms": float(np.median(step_quiet)) if step_quiet else float("nan"),
         "update_ms": float(np.median(update_ms)),
         "step_ms": float(np.median(step_ms)) if step_ms else float("nan"),
         "py_click_ms": float(np.median(py_click)) if py_click else float("nan"),
@@ -295,20 +325,76 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int) -> dict:
         "kib_step": float(np.median(step_bytes)) / 1024 if step_bytes else float("nan"),
         "console": len(warnings),
         "clicks": clicks,
+        "raw": {"click": click_ms, "quiet": click_quiet, "update": update_ms, "py": py_click},
     }
+
+
+def click_ab(lab, browser, sources: dict, reps: int, n: int, model: str, clicks: int):
+    """Clicks on the same configuration with alviz from each source folder, alternating.
+
+    Each code gets ``reps`` notebooks (a new kernel each) of ``clicks`` clicks, in turns,
+    so both share the machine's moments of load; medians are over all their clicks.
+    """
+    runs = {label: [] for label in sources}
+    for rep in range(reps):
+        for label, src in sources.items():
+            runs[label].append(bench(lab, browser, n, model, clicks, 0, src, f"-{label}-{rep}"))
+            _shutdown_kernels(lab)
+            print(label, f"{runs[label][-1]['click_ms']:.0f} ms", flush=True)
+    rows = []
+    for label, found in runs.items():
+        pooled = {k: [v for r in found for v in r["raw"][k]] for k in found[0]["raw"]}
+        rows.append(
+            {
+                "label": label,
+                "n": n,
+                "model": model,
+                "source": sources[label],
+                "runs": len(found),
+                "clicks": len(pooled["click"]),
+                "click_ms": float(np.median(pooled["click"])),
+                "click_p90": float(np.percentile(pooled["click"], 90)),
+                "click_quiet_ms": float(np.median(pooled["quiet"])),
+                "update_ms": float(np.median(pooled["update"])),
+                "py_click_ms": float(np.median(pooled["py"])),
+                "first_render_s": float(np.median([r["first_render_s"] for r in found])),
+                "kib_click": float(np.median([r["kib_click"] for r in found])),
+            }
+        )
+    return rows
+
+
+def click_ab_md(rows) -> list[str]:
+    """The click A/B table: one row per code, medians over all its clicks."""
+    lines = [
+        "| code | pool | model | target | notebooks x clicks | click→redrawn median (p90) ms | "
+        "click→quiet ms | update arrives ms | Python ms | KiB per click | first render s |",
+        "| --- | ---: | --- |" + " ---: |" * 8,
+    ]
+    for r in rows:
+        target = TARGETS.get((r["n"], r["model"]))
+        lines.append(
+            f"| {r['label']} | {r['n']:,} | {r['model']} | "
+            f"{f'<= {target} ms' if target else '–'} | {r['runs']} x {r['clicks'] // r['runs']} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {r['click_quiet_ms']:.0f} | "
+            f"{r['update_ms']:.0f} | {r['py_click_ms']:.0f} | {r['kib_click']:.0f} | "
+            f"{r['first_render_s']:.1f} |"
+        )
+    return lines
 
 
 def table(rows, label: str) -> str:
     lines = [
         f"| {label} | pool | model | first render s | click→redrawn median (p90) ms | "
-        "update arrives ms | Python ms | Step→redrawn ms | Python Step ms | "
+        "click→quiet ms | update arrives ms | Python ms | Step→redrawn ms | Python Step ms | "
         "KiB per click (both ways) | KiB per Step | console warnings |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | --- |" + " ---: |" * 10,
     ]
     for r in rows:
         lines.append(
             f"| {label} | {r['n']:,} | {r['model']} | {r['first_render_s']:.1f} | "
-            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('update_ms'))} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('click_quiet_ms'))} | "
+            f"{_ms(r.get('update_ms'))} | "
             f"{r['py_click_ms']:.0f} | "
             f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
             f"{r['kib_step']:.0f} | {r['console']} |"
@@ -394,7 +480,15 @@ def main(argv=None) -> None:
         metavar="LABEL=FOLDER",
         help="only time the first render, alternating alviz from these source folders",
     )
-    p.add_argument("--reps", type=int, default=5, help="with --render-ab: runs per code")
+    p.add_argument(
+        "--click-ab",
+        nargs="+",
+        metavar="LABEL=FOLDER",
+        help="only time clicks (first size and model), alternating alviz from these folders",
+    )
+    p.add_argument(
+        "--reps", type=int, default=5, help="with --render-ab / --click-ab: runs per code"
+    )
     p.add_argument("--note", default="", help="with --write-from: a note under the table")
     args = p.parse_args(argv)
     if args.write_from:
@@ -422,6 +516,18 @@ def main(argv=None) -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            if args.click_ab:
+                sources = dict(x.split("=", 1) for x in args.click_ab)
+                found = click_ab(
+                    lab, browser, sources, args.reps, args.sizes[0], args.models[0], args.clicks
+                )
+                for r in found:
+                    if args.json:
+                        with open(args.json, "a") as f:
+                            f.write(json.dumps(r) + "\n")
+                print("\n".join(click_ab_md(found)))
+                browser.close()
+                return
             if args.render_ab:
                 sources = dict(x.split("=", 1) for x in args.render_ab)
                 found = render_ab(lab, browser, sources, args.reps)

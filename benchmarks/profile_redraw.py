@@ -78,6 +78,8 @@ REPLAY_JS = r"""() => {
     noticks: (d, l) => { for (const k of Object.keys(l)) if (isAxis(k)) { l[k].showticklabels = false; l[k].showgrid = false; l[k].ticks = ''; l[k].title = ''; } },
     nocbar: (d, l) => { d.forEach(t => { t.showscale = false; if (t.marker) t.marker.showscale = false; }); for (const k of Object.keys(l)) if (isCax(k)) l[k].showscale = false; },
     nocontour: (d) => d.forEach(t => { if (t.type === 'contour') t.visible = false; }),
+    angle0: (d, l) => { for (const k of Object.keys(l)) if (isAxis(k)) l[k].tickangle = 0; },
+    nolinecolor: (d) => d.forEach(t => { if (t.marker && t.marker.line) delete t.marker.line; }),
     nobig: (d) => d.forEach(t => { if (t.type === 'scatter' && t.x && t.x.length > 100) t.visible = false; }),
     nosmall: (d) => d.forEach(t => { if (t.type === 'scatter' && !(t.x && t.x.length > 100)) t.visible = false; }),
     notext: (d) => d.forEach(t => { if (t.type === 'scatter' && t.mode && t.mode.includes('text')) t.visible = false; }),

@@ -12,7 +12,7 @@ import numpy as np
 import plotly
 import plotly.graph_objects as go
 import traitlets
-from plotly.basedatatypes import Undefined
+from plotly.basedatatypes import BaseFigure, Undefined
 from plotly.serializers import custom_serializers
 
 from ._settings import decode_settings, encode_settings
@@ -127,9 +127,9 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
     When the spec has the same trace types in the same order as the one
     shown, the property paths that differ are sent in a single
     ``plotly_update`` (plotly.js patches the plot instead of rebuilding it,
-    and plotly's per-property Python validation, which costs more than the
-    drawing itself, is skipped: the spec was validated when the figure was
-    built). Otherwise traces and layout are replaced.
+    and plotly's Python-side validation of every value and path is skipped:
+    the spec was validated when the figure was built). Otherwise traces and
+    layout are replaced.
 
     Returns
     -------
@@ -162,7 +162,18 @@ def patch_figure(target: go.FigureWidget, spec) -> bool:
             restyle.setdefault(path, [Undefined] * n)[i] = a.get(path)
     relayout = {k: v for k, v in spec.live.items() if not _equal(old.live.get(k), v)}
     if restyle or relayout:
-        target.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=None)
+        # What FigureWidget.plotly_update does, less its check of every property path
+        # against plotly's schema (7 ms of a 45 ms click on the Explorer board): these
+        # paths come from specs that plotly validated when the figure was built.
+        for path, values in restyle.items():
+            for trace, value in zip(target._data, values, strict=True):
+                if value is not Undefined:
+                    BaseFigure._set_in(trace, path, value)
+        for path, value in relayout.items():
+            BaseFigure._set_in(target._layout, path, value)
+        target._send_update_msg(
+            restyle_data=restyle, relayout_data=relayout, trace_indexes=list(range(n))
+        )
         _sync_unseen(target)
     target._alviz_spec = spec
     return False
