@@ -383,3 +383,39 @@ def test_labeler_starts_from_the_labels_it_is_given():
     c = al.widgets.LabelerController(ds, batch_size=5)
     assert sorted(c.session.labeled_indices.tolist()) == [0, 2]
     assert sorted(c.queue) == [1, 3]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: al.widgets.ExplorerController("hetero_sine"),
+        lambda: al.widgets.RegressionExplorerController("moons"),
+        lambda: al.widgets.CompareController("moons", strategies=["entropy", "nope"]),
+    ],
+    ids=["explorer", "regression", "compare"],
+)
+def test_a_widget_that_cannot_be_built_leaves_no_figure_open(build):
+    # Boards open their figure before the session is built (the browser loads plotly
+    # meanwhile); a failed build must close it again.
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    with pytest.raises(ValueError):
+        build()
+    left = [w for k, w in _instances.items() if k not in before and isinstance(w, LiveFigure)]
+    assert not left
+
+
+def test_a_board_opened_early_is_filled_by_its_first_update(moons):
+    s = al.Session(moons, initial=10, seed=0)
+    board = Board({"a": Cell(0, 0, 500, 400)}, 500, 400)
+    with board.opening():
+        opened = board.figure
+        assert len(opened.data) == 0 and opened.layout.width == 500
+        board.update({"a": decision_boundary_spec(s, RES)})
+    assert board.figure is opened and len(opened.data) == len(TRACE)
+    # The front end has no view yet: the state it will draw from is the whole figure.
+    assert len(opened._widget_data) == len(TRACE)
+    hits = []
+    board.on_click("a", TRACE["pool"], hits.append)
+    assert opened.data[TRACE["pool"]]._click_callbacks

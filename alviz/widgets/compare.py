@@ -66,14 +66,15 @@ class CompareController(Stepper, Controller):
         if map not in MAPS:
             raise ValueError(f"map must be one of {sorted(MAPS)}; got {map!r}.")
         session_params.pop("strategy", None)
-        ds = resolve_dataset(dataset)
-        self.sessions = [Session(ds, strategy=s, **session_params) for s in strategies]
-        self.resolution, self.map = resolution, map
-        self.size = list(size) if isinstance(size, tuple | list) else size
         maps = tuple(f"map{i}" for i in range(len(strategies)))
         rows = ((maps, (1,) * len(maps), MAP_HEIGHT), (("learning",), (1,), CURVE_HEIGHT))
         self.board = Board(*arrange(rows, {*maps, "learning"}, size))
-        self.redraw()
+        with self.board.opening():  # the browser loads plotly while the sessions fit
+            ds = resolve_dataset(dataset)
+            self.sessions = [Session(ds, strategy=s, **session_params) for s in strategies]
+            self.resolution, self.map = resolution, map
+            self.size = list(size) if isinstance(size, tuple | list) else size
+            self.redraw()
 
     @property
     def figure(self):

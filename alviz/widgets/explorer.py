@@ -123,20 +123,21 @@ class ExplorerController(RunController):
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; choose from {list(CONTROLS)}.")
         board_size(size)  # a bad size fails before any work
-        super().__init__(dataset, baseline=baseline, **params)
-        if self.session.task != "classification":
-            raise ValueError(
-                f"the Explorer draws classification worlds; {self.session.dataset.name!r} is a "
-                f"{self.session.task} task: use alviz.widgets.RegressionExplorer."
-            )
-        self.resolution = resolution
         self.panels = tuple(p for p in PANELS if p in panels)
-        self.click_mode = "label"
-        self.label_choice = None
-        self.size = list(size) if isinstance(size, tuple | list) else size
-        self.controls = tuple(c for c in CONTROLS if c in controls)
         self.board = Board(*arrange(LAYOUT, self.panels, size))
-        self.redraw()
+        with self.board.opening():  # the browser loads plotly while the session fits
+            super().__init__(dataset, baseline=baseline, **params)
+            if self.session.task != "classification":
+                raise ValueError(
+                    f"the Explorer draws classification worlds; {self.session.dataset.name!r} "
+                    f"is a {self.session.task} task: use alviz.widgets.RegressionExplorer."
+                )
+            self.resolution = resolution
+            self.click_mode = "label"
+            self.label_choice = None
+            self.size = list(size) if isinstance(size, tuple | list) else size
+            self.controls = tuple(c for c in CONTROLS if c in controls)
+            self.redraw()
 
     # ------------------------------------------------------------------ views
     @property

@@ -55,18 +55,20 @@ class RegressionExplorerController(RunController):
         self, dataset="hetero_sine", baseline: bool = True, size="notebook", **session_params
     ):
         board_size(size)  # a bad size fails before any work
-        session_params.setdefault("model", DEFAULT_MODEL)
-        super().__init__(dataset, baseline=baseline, **session_params)
-        ds = self.session.dataset
-        if ds.task != "regression" or ds.n_features != 1:
-            raise ValueError(
-                f"the RegressionExplorer draws 1-D regression worlds; {ds.name!r} is a {ds.task} "
-                f"task with {ds.n_features} feature(s). Use the Explorer for classification."
-            )
-        self.size = list(size) if isinstance(size, tuple | list) else size
         rows = ((("bands", "learning"), (700, 450), 540),)
         self.board = Board(*arrange(rows, {"bands", "learning"}, size))
-        self.redraw()
+        with self.board.opening():  # the browser loads plotly while the session fits
+            session_params.setdefault("model", DEFAULT_MODEL)
+            super().__init__(dataset, baseline=baseline, **session_params)
+            ds = self.session.dataset
+            if ds.task != "regression" or ds.n_features != 1:
+                raise ValueError(
+                    f"the RegressionExplorer draws 1-D regression worlds; {ds.name!r} is a "
+                    f"{ds.task} task with {ds.n_features} feature(s). Use the Explorer for "
+                    f"classification."
+                )
+            self.size = list(size) if isinstance(size, tuple | list) else size
+            self.redraw()
 
     @property
     def figure(self):
