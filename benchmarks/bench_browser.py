@@ -82,7 +82,7 @@ w
 # Stamps every mousedown, every plotly redraw / plot DOM change and every websocket frame
 # received (time, bytes), per page.
 INIT_JS = """
-window.__alviz = {down: 0, events: [], frames: [], afterplot: []};
+window.__alviz = {down: 0, events: [], frames: [], afterplot: [], painted: []};
 const Socket = window.WebSocket;
 window.WebSocket = function (...args) {
   const ws = new Socket(...args);
@@ -102,6 +102,8 @@ const hook = () => {
       const t = performance.now();
       window.__alviz.events.push(t);
       window.__alviz.afterplot.push(t);
+      // The next frame the browser makes after the redraw (style, layout and paint done).
+      requestAnimationFrame(() => setTimeout(() => window.__alviz.painted.push(performance.now())));
     });
     new MutationObserver(() => window.__alviz.events.push(performance.now()))
       .observe(gd, {subtree: true, childList: true});
@@ -151,13 +153,15 @@ def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: 
     The plot shows the new state when its first panel's title (round and label count)
     differs from ``title``. It is *redrawn* at its last ``plotly_afterplot`` since the
     mousedown (every panel drawn: plotly.js fires it once per redraw of the figure), and
+    *painted* when the browser has made its next frame after that redraw (style,
+    layout and paint done: a ``requestAnimationFrame`` callback, then a task), and
     *quiet* at its last ``plotly_afterplot`` or DOM change before 250 ms without one
     (this includes the hover label plotly shows again under the resting mouse pointer),
     or when the new title was first seen if that is later.
 
     Returns
     -------
-    redrawn_ms, quiet_ms : float
+    redrawn_ms, painted_ms, quiet_ms : float
     """
     end = time.monotonic() + timeout_s
     while status_text(page) == before or page.evaluate(TITLE_JS) == title:
@@ -166,13 +170,15 @@ def wait_redrawn(page, before: str, title: str, quiet_ms: int = 250, timeout_s: 
         page.wait_for_timeout(15)
     seen = page.evaluate("() => performance.now()")
     while True:
-        down, last, plotted, now = page.evaluate(
-            "() => [window.__alviz.down, Math.max(0, ...window.__alviz.events.slice(-50)),"
-            " Math.max(0, ...window.__alviz.afterplot.slice(-50)), performance.now()]"
+        down, last, plotted, painted, now = page.evaluate(
+            "() => { const a = window.__alviz, last = v => Math.max(0, ...v.slice(-50));"
+            " return [a.down, last(a.events), last(a.afterplot), last(a.painted),"
+            " performance.now()]; }"
         )
         if now - max(last, seen) >= quiet_ms:
             redrawn = plotted if plotted > down else seen
-            return redrawn - down, max(last, seen) - down
+            painted = painted if painted >= redrawn else redrawn
+            return redrawn - down, painted - down, max(last, seen) - down
         if time.monotonic() > end:
             raise TimeoutError("the plot never went quiet")
         page.wait_for_timeout(40)
@@ -304,7 +310,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, t
     page.wait_for_timeout(1500)
     rng = np.random.default_rng(0)
     click_ms, step_ms, click_bytes, step_bytes, update_ms = [], [], [], [], []
-    click_quiet, step_quiet = [], []
+    click_quiet, step_quiet, click_painted = [], [], []
     for k in range(clicks + 1):  # one warm-up click
         n_pool = page.evaluate(
             f"() => document.querySelector('.js-plotly-plot').data[{TRACE['pool']}].x.length"
@@ -314,7 +320,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, t
         frames.reset()
         page.mouse.click(x, y)
         try:
-            ms, quiet = wait_redrawn(page, before, title)
+            ms, painted, quiet = wait_redrawn(page, before, title)
         except TimeoutError:
             if os.environ.get("ALVIZ_BENCH_SHOTS"):
                 shots = os.environ["ALVIZ_BENCH_SHOTS"]
@@ -324,6 +330,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, t
         if k:
             click_ms.append(ms)
             click_quiet.append(quiet)
+            click_painted.append(painted)
             update_ms.append(page.evaluate(UPDATE_JS))
             click_bytes.append(frames.sent + frames.received)
     step = page.get_by_role("button", name="Step")
@@ -331,7 +338,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, t
         before, title = status_text(page), page.evaluate(TITLE_JS)
         frames.reset()
         step.click()
-        ms, quiet = wait_redrawn(page, before, title)
+        ms, _, quiet = wait_redrawn(page, before, title)
         step_ms.append(ms)
         step_quiet.append(quiet)
         step_bytes.append(frames.sent + frames.received)
@@ -349,6 +356,7 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, t
         "click_ms": float(np.median(click_ms)),
         "click_p90": float(np.percentile(click_ms, 90)),
         "click_quiet_ms": float(np.median(click_quiet)),
+        "click_painted_ms": float(np.median(click_painted)),
         "step_quiet_ms": float(np.median(step_quiet)) if step_quiet else float("nan"),
         "update_ms": float(np.median(update_ms)),
         "step_ms": float(np.median(step_ms)) if step_ms else float("nan"),
@@ -358,7 +366,13 @@ def bench(lab, browser, n: int, model: str, clicks: int, steps: int, src=None, t
         "kib_step": float(np.median(step_bytes)) / 1024 if step_bytes else float("nan"),
         "console": len(warnings),
         "clicks": clicks,
-        "raw": {"click": click_ms, "quiet": click_quiet, "update": update_ms, "py": py_click},
+        "raw": {
+            "click": click_ms,
+            "painted": click_painted,
+            "quiet": click_quiet,
+            "update": update_ms,
+            "py": py_click,
+        },
     }
 
 
@@ -388,6 +402,7 @@ def click_ab(lab, browser, sources: dict, reps: int, n: int, model: str, clicks:
                 "click_ms": float(np.median(pooled["click"])),
                 "click_p90": float(np.percentile(pooled["click"], 90)),
                 "click_quiet_ms": float(np.median(pooled["quiet"])),
+                "click_painted_ms": float(np.median(pooled["painted"])),
                 "update_ms": float(np.median(pooled["update"])),
                 "py_click_ms": float(np.median(pooled["py"])),
                 "first_render_s": float(np.median([r["first_render_s"] for r in found])),
@@ -401,90 +416,105 @@ def click_ab_md(rows) -> list[str]:
     """The click A/B table: one row per code, medians over all its clicks."""
     lines = [
         "| code | pool | model | target | notebooks x clicks | click→redrawn median (p90) ms | "
-        "click→quiet ms | update arrives ms | Python ms | KiB per click | first render s |",
-        "| --- | ---: | --- |" + " ---: |" * 8,
+        "click→painted ms | click→quiet ms | update arrives ms | Python ms | KiB per click | "
+        "first render s |",
+        "| --- | ---: | --- |" + " ---: |" * 9,
     ]
     for r in rows:
-        target = TARGETS.get((r["n"], r["model"]))
         lines.append(
-            f"| {r['label']} | {r['n']:,} | {r['model']} | "
-            f"{f'<= {target} ms' if target else '–'} | {r['runs']} x {r['clicks'] // r['runs']} | "
-            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {r['click_quiet_ms']:.0f} | "
-            f"{r['update_ms']:.0f} | {r['py_click_ms']:.0f} | {r['kib_click']:.0f} | "
+            f"| {r['label']} | {r['n']:,} | {r['model']} | {_target(r)} | "
+            f"{r['runs']} x {r['clicks'] // r['runs']} | "
+            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('click_painted_ms'))} | "
+            f"{r['click_quiet_ms']:.0f} | {r['update_ms']:.0f} | {r['py_click_ms']:.0f} | "
+            f"{r['kib_click']:.0f} | "
             f"{r['first_render_s']:.1f} |"
         )
     return lines
 
 
+#: Columns of a full run's row: (header, cell).
+_COLUMNS = (
+    ("pool", lambda r: f"{r['n']:,}"),
+    ("model", lambda r: r["model"]),
+    ("target", lambda r: _target(r)),
+    ("first render s", lambda r: f"{r['first_render_s']:.1f}"),
+    ("click→redrawn median (p90) ms", lambda r: f"{r['click_ms']:.0f} ({r['click_p90']:.0f})"),
+    ("click→painted ms", lambda r: _ms(r.get("click_painted_ms"))),
+    ("click→quiet ms", lambda r: _ms(r.get("click_quiet_ms"))),
+    ("update arrives ms", lambda r: _ms(r.get("update_ms"))),
+    ("Python ms", lambda r: _ms(r.get("py_click_ms"))),
+    ("Step→redrawn ms", lambda r: _ms(r.get("step_ms"))),
+    ("Python Step ms", lambda r: _ms(r.get("py_step_ms"))),
+    ("KiB per click", lambda r: f"{r['kib_click']:.0f}"),
+    ("KiB per Step", lambda r: _ms(r.get("kib_step"))),
+    ("console warnings", lambda r: str(r["console"])),
+)  # fmt: skip
+
+
 def table(rows, label: str) -> str:
+    """A full run's rows (every size and model) as a markdown table."""
     lines = [
-        f"| {label} | pool | model | first render s | click→redrawn median (p90) ms | "
-        "click→quiet ms | update arrives ms | Python ms | Step→redrawn ms | Python Step ms | "
-        "KiB per click (both ways) | KiB per Step | console warnings |",
-        "| --- | ---: | --- |" + " ---: |" * 10,
+        "| code | " + " | ".join(h for h, _ in _COLUMNS) + " |",
+        "| --- | ---: | --- |" + " ---: |" * (len(_COLUMNS) - 2),
     ]
     for r in rows:
-        lines.append(
-            f"| {label} | {r['n']:,} | {r['model']} | {r['first_render_s']:.1f} | "
-            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('click_quiet_ms'))} | "
-            f"{_ms(r.get('update_ms'))} | "
-            f"{r['py_click_ms']:.0f} | "
-            f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
-            f"{r['kib_step']:.0f} | {r['console']} |"
-        )
+        lines.append(f"| {r.get('label', label)} | " + " | ".join(f(r) for _, f in _COLUMNS) + " |")
     return "\n".join(lines)
 
 
-TARGETS = {(500, "logreg"): 250, (50000, "logreg"): 1000}
-#: Row order within a configuration: the oldest code first.
-LABELS = ("baseline", "main, quiet", "main", "after")
+def _target(r) -> str:
+    ms = TARGETS.get((r["n"], r["model"]))
+    return f"<= {ms} ms" if ms else "–"
 
 
 def _ms(v) -> str:
     return "–" if v is None or v != v else f"{v:.0f}"
 
 
-def results_md(rows, command: str, load: str, note: str = "", render=()) -> str:
-    """The results table (``benchmarks/results/browser.md``): baseline and after, side by side."""
+TARGETS = {(500, "logreg"): 250, (50000, "logreg"): 1000}
+
+#: What the tables measure (benchmarks/results/browser.md).
+DEFINITIONS = (
+    "Click→redrawn: from the mousedown of a click on a pool point (or on Step) to the last "
+    "`plotly_afterplot` since (plotly.js fires it once per redraw of the whole figure, every "
+    "panel), once Python has answered and the plot's first title shows the new label count; "
+    "click→painted: to the next frame the browser made after that redraw (a "
+    "`requestAnimationFrame` callback, then a task); click→quiet: to the last "
+    "`plotly_afterplot` or added/removed node in the plot before 250 ms without one (this "
+    "includes the hover label plotly draws again under the resting pointer). Medians over the "
+    "clicks after one warm-up click; 100 x 100 maps, six panels, moons pool of the size "
+    "given, entropy (logreg) or BALD with 20 draws (MC-dropout MLP), in JupyterLab in headless "
+    "Chromium. Update arrives: mousedown to the arrival of the figure patch (the largest "
+    "websocket frame): the click, Python and the transport; the rest is the browser "
+    "redrawing. Python ms: the controller's own time for the same actions, in the same run. "
+    "KiB: websocket frames both ways per action."
+)
+
+
+def results_md(rows, command: str, load: str, note: str = "") -> str:
+    """``benchmarks/results/browser.md`` from saved rows: full runs, click A/B, render A/B."""
+    full = [r for r in rows if "step_ms" in r]
+    clicks = [r for r in rows if "runs" in r and "render_runs" not in r]
+    render = [r for r in rows if "render_runs" in r]
     lines = [
         "## Widget latency in a real browser (Explorer in JupyterLab, headless Chromium)",
         "",
-        "From the mousedown of a click on a pool point (or on Step) to the moment the plot has "
-        "redrawn every panel (Python answered, the plot's first title shows the new label "
-        "count, then the last `plotly_afterplot` / DOM change before 250 ms of quiet; the "
-        "baseline rows were taken before the title check was added, with SVG-only plots "
-        "where every redraw is a DOM change), "
-        "median over the clicks after one warm-up click; 100 x 100 maps, six panels, moons "
-        "pool of the size given, entropy (logreg) or BALD with 20 draws (MC-dropout MLP). "
-        "Update arrives: from the mousedown to the arrival of the figure patch (the largest "
-        "websocket frame), i.e. what the click, Python and the transport take; the rest of "
-        "click→redrawn is plotly.js redrawing the board. "
-        "KiB: websocket frames both ways per action. Python ms: the controller's own time "
-        "for the same actions, in the same run. `baseline` is the code before issue #13 "
-        "(commit c9ff3bd) and `main, quiet` the code of commit 5f29112 on a quiet machine, "
-        "both from an earlier session; `main` (commit 53e1d74, before this branch) and "
-        "`after` (this branch) were measured in one later session, one configuration after "
-        "the other, under the load given below.",
+        DEFINITIONS,
         "",
-        "| code | pool | model | target | first render s | click→redrawn median (p90) ms | "
-        "update arrives ms | Python ms | Step→redrawn ms | Python Step ms | KiB per click | "
-        "KiB per Step | console warnings |",
-        "| --- | ---: | --- |" + " ---: |" * 10,
     ]
-    order = {label: i for i, label in enumerate(LABELS)}
-    for r in sorted(rows, key=lambda r: (r["n"], r["model"], order.get(r["label"], len(order)))):
-        target = TARGETS.get((r["n"], r["model"]))
-        lines.append(
-            f"| {r['label']} | {r['n']:,} | {r['model']} | "
-            f"{f'<= {target} ms' if target else '–'} | {r['first_render_s']:.1f} | "
-            f"{r['click_ms']:.0f} ({r['click_p90']:.0f}) | {_ms(r.get('update_ms'))} | "
-            f"{r['py_click_ms']:.0f} | "
-            f"{r['step_ms']:.0f} | {r['py_step_ms']:.0f} | {r['kib_click']:.0f} | "
-            f"{r['kib_step']:.0f} | {r['console']} |"
-        )
+    if full:
+        lines += ["Every size and model, one after the other:", "", table(full, "after"), ""]
+    if clicks:
+        lines += [
+            "Clicks, alternating codes in one JupyterLab (each code a new notebook and kernel "
+            "in turn, so both meet the same moments of load):",
+            "",
+            *click_ab_md(clicks),
+            "",
+        ]
     if render:
-        lines += ["", *render_md(render)]
-    lines += ["", f"Load: {load}", "", f"Command: `{command}`", ""]
+        lines += [*render_md(render), ""]
+    lines += [f"Load: {load}", "", f"Command: `{command}`", ""]
     if note:
         lines[-1:-1] = ["", note]
     return "\n".join(lines)
@@ -526,17 +556,14 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     if args.write_from:
         rows = [json.loads(x) for f in args.write_from for x in Path(f).read_text().splitlines()]
-        render = [r for r in rows if "render_runs" in r]
-        rows = [r for r in rows if "render_runs" not in r]
         cmd = (
-            "OPENBLAS_NUM_THREADS=1 flock -s /tmp/quiet.lock .venv/bin/python "
-            "benchmarks/bench_browser.py --clicks 10 --steps 5 --sizes N --label after --json "
-            "after.jsonl, for N in 500, 5000, 50000, each after the same with --label main on "
-            "an export of commit 53e1d74 (PYTHONPATH pointing at it); then --write-from "
-            "old.jsonl main.jsonl after.jsonl render.jsonl (old.jsonl: the earlier session's "
-            "rows; render.jsonl: --render-ab main=DIR after=DIR --reps 5, PYTHONPATH unset)"
+            "OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_browser.py --clicks 10 "
+            "--steps 5 --json full.jsonl; the same with --click-ab main=DIR now=DIR --reps 3 "
+            "--sizes 500 --models logreg --json ab.jsonl and --render-ab main=DIR now=DIR "
+            "--reps 5 --json ab.jsonl (DIR: git archive of each commit); then --write-from "
+            "full.jsonl ab.jsonl"
         )
-        md = results_md(rows, cmd, args.load, args.note, render)
+        md = results_md(rows, cmd, args.load, args.note)
         (HERE / "results" / "browser.md").write_text(md)
         print(md)
         return
