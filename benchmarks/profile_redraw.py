@@ -8,7 +8,8 @@ of a real click, then replays that update on the same page for each variant:
 ``base`` (as sent), parts left out (``noann``, ``nolegend``, ``noheat``,
 ``noscatter``, ``nobar``, ``noticks``, ``nocbar``, ``nocontour``), other
 settings (``zfast``, ``znone``, ``gl``, ``contain``) or other calls (``react``,
-``styleonly``, ``relayoutonly``); ``a+b`` combines. Variants alternate; per
+``styleonly``, ``relayoutonly``), or ``hide-x3-x4`` (the traces on those x axes left
+out); ``a+b`` combines. Variants alternate; per
 variant it prints the median wall time from the call to the next painted
 frame, the renderer main thread's CPU time (``ThreadTime``, robust to a busy
 machine), all Chromium processes' CPU time and style + layout time.
@@ -54,6 +55,8 @@ import alviz.widgets._base as _b
 class _P(_b.LiveFigure):
     _esm = _b._quiet_bundle().replace("var Md=dbe(LQ());", "var Md=dbe(LQ());window.__Plotly=Md.default;")
 _b.LiveFigure = _P
+import alviz.widgets._board as _bo
+_bo.LiveFigure = _P  # boards open their figure themselves (Board.opening)
 """
 root = Path(tempfile.mkdtemp(prefix="alviz-profile-redraw-"))
 lab = Lab(root)
@@ -80,6 +83,9 @@ REPLAY_JS = r"""() => {
     nocontour: (d) => d.forEach(t => { if (t.type === 'contour') t.visible = false; }),
     angle0: (d, l) => { for (const k of Object.keys(l)) if (isAxis(k)) l[k].tickangle = 0; },
     nolinecolor: (d) => d.forEach(t => { if (t.marker && t.marker.line) delete t.marker.line; }),
+    flatcolor: (d) => d.forEach(t => { if (t.marker && t.marker.coloraxis && t.marker.color && t.marker.color.length) { t.marker.color = '#888888'; delete t.marker.coloraxis; } }),
+    strcolor: (d) => d.forEach(t => { if (t.marker && t.marker.coloraxis && t.marker.color && t.marker.color.length) { t.marker.color = Array.from(t.marker.color, v => `rgb(${Math.round(v * 1000) % 256},100,150)`); delete t.marker.coloraxis; } }),
+    noline: (d) => d.forEach(t => { if (t.marker && t.marker.line) t.marker.line = {width: 0}; }),
     nobig: (d) => d.forEach(t => { if (t.type === 'scatter' && t.x && t.x.length > 100) t.visible = false; }),
     nosmall: (d) => d.forEach(t => { if (t.type === 'scatter' && !(t.x && t.x.length > 100)) t.visible = false; }),
     notext: (d) => d.forEach(t => { if (t.type === 'scatter' && t.mode && t.mode.includes('text')) t.visible = false; }),
@@ -93,7 +99,12 @@ REPLAY_JS = r"""() => {
   window.__exp = async (name) => {
     const parts = name.split('+');
     const d = structuredClone(cap.data), l = structuredClone(cap.layout), s = structuredClone(cap.s), lo = structuredClone(cap.l);
-    for (const p of parts) T[p](d, l, s, lo);
+    for (const p of parts) {
+      if (p.startsWith('hide-')) {  // hide-x3-x4: leave out the traces drawn on those x axes
+        const axes = p.split('-').slice(1);
+        d.forEach(t => { if (axes.includes(t.xaxis || 'x')) t.visible = false; });
+      } else T[p](d, l, s, lo);
+    }
     gd.style.contain = parts.includes('contain') ? 'strict' : '';
     if (parts.includes('contain')) { gd.style.width = l.width + 'px'; gd.style.height = l.height + 'px'; }
     await P.newPlot(gd, d, l);

@@ -182,6 +182,14 @@ def test_two_pictures_in_one_place_are_both_drawn(session):
     assert set(np.unique(edges[..., 3])) <= {0, 217}
 
 
-def test_a_map_that_is_not_on_a_grid_stays_a_heatmap():
-    spec = FigureSpec([{"type": "heatmap", "x": [0, 1, 5], "y": [0, 1], "z": np.ones((2, 3))}])
+@pytest.mark.parametrize(
+    "extra",
+    [{"x": [0, 1, 5]}, {"hoverinfo": "z"}, {"visible": "legendonly"}],
+    ids=["not a grid", "answers hovers", "hidden"],
+)
+def test_a_map_a_picture_cannot_stand_for_stays_a_heatmap(extra):
+    trace = {"type": "heatmap", "x": [0, 1, 2], "y": [0, 1], "z": np.ones((2, 3))}
+    trace["hoverinfo"] = "skip"
+    assert rasterize(FigureSpec([trace]))[1] == {0: 0}  # a plain grid map: a picture
+    spec = FigureSpec([{**trace, **extra}])
     assert rasterize(spec) == (spec, {})

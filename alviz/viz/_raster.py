@@ -208,7 +208,12 @@ def _value_range(trace: dict, coloraxes: dict, Z: np.ndarray) -> tuple[float, fl
 
 
 def _heatmap_picture(trace: dict, coloraxes: dict):
-    """(layout image, carrier trace) for a heatmap on a regular grid; None otherwise."""
+    """(layout image, carrier trace) for a heatmap on a regular grid; None otherwise.
+
+    A heatmap that answers hovers, or is hidden, stays a heatmap: a picture has no hover.
+    """
+    if trace.get("hoverinfo") != "skip" or trace.get("visible", True) is not True:
+        return None
     grid = grid_of(trace)
     if grid is None:
         return None
@@ -391,8 +396,8 @@ def rasterize(spec: FigureSpec) -> tuple[FigureSpec, dict]:
 
     Traces keep their positions: a heatmap's place holds an invisible
     one-point scatter that keeps its colour bar (or its colour axis in use).
-    Heatmaps that are not on a regular grid, and filled or labelled contours,
-    are left as they are.
+    Heatmaps that are not on a regular grid, answer hovers or are hidden, and
+    filled or labelled contours, are left as they are.
 
     Parameters
     ----------
