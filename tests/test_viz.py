@@ -130,6 +130,15 @@ def test_pool_dependent_strategies_are_shown_on_the_pool_only(moons, strategy):
     assert np.isfinite(z).all() and np.ptp(z) == 0
     assert z[0] == pytest.approx(fig.layout.coloraxis.cmin)
     assert "pool" in fig.layout.title.text or "same" in fig.layout.title.text
+    pool = fig.data[ACQUISITION_TRACE["pool"]]
+    if strategy == "random":
+        # Scores that rank nothing would paint the pool at the scale's white floor, on a
+        # white map: the points are drawn grey, off the colour axis.
+        assert pool.marker.color == "rgba(120,120,120,0.45)" and pool.marker.coloraxis is None
+        assert "same score" in pool.hovertemplate
+        assert len(fig.data[ACQUISITION_TRACE["next"]].customdata) == 0  # no "next query"
+    else:  # coreset ranks the pool by distance: its points carry the scores
+        assert pool.marker.coloraxis == "coloraxis" and len(pool.marker.color) == len(pool.x)
 
 
 def test_calibration_bars_are_the_reliability_curve(worlds):

@@ -83,8 +83,13 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
     # An all-NaN heatmap makes plotly.js throw ("findEmpties iterated with no new neighbors")
     # and blanks the whole board: a map without grid scores is drawn flat at the scale's floor.
     z = np.full(len(view.gx), lo, np.float32) if grid is None else heat(grid, 4)
-    k = min(session.batch_size, len(pool))
+    # Scores that do not rank the pool (random sampling, one score for all) would colour
+    # every point at the scale's white floor, invisible on the flat map: drawn grey.
+    scored = pool_scores[np.isfinite(pool_scores)]
+    ranked = scored.size > 0 and float(np.ptp(scored)) > 0
     # The highest scores: what a step would query (batch-aware strategies may differ).
+    # Scores that rank nothing name no next query: no ring, rather than the first points.
+    k = min(session.batch_size, len(pool)) if ranked else 0
     top = pool[np.argsort(-pool_scores, kind="stable")[:k]] if k else pool[:0]
     traces = [
         dict(
@@ -100,9 +105,13 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
         ),
         pool_trace(
             session,
-            color=f32(pool_scores),
+            color=f32(pool_scores) if ranked else None,
             size=7,
-            hovertemplate="point %{customdata}: score %{marker.color:.3g}<extra></extra>",
+            hovertemplate=(
+                "point %{customdata}: score %{marker.color:.3g}<extra></extra>"
+                if ranked
+                else "point %{customdata}: the same score as every point<extra></extra>"
+            ),
             # plotly.js draws a colour-scaled marker's legend swatch from its first number
             # and warns "Invalid color specifier" on every redraw; the colour bar says it all.
             showlegend=False,
@@ -119,7 +128,8 @@ def acquisition_map_spec(session, resolution: int = 100) -> FigureSpec:
             hovertemplate="point %{customdata}: highest score<extra></extra>",
         ),
     ]
-    traces[1]["marker"].update(coloraxis="coloraxis", line=dict(width=0.8, color="#ffffff"))
+    if ranked:
+        traces[1]["marker"].update(coloraxis="coloraxis", line=dict(width=0.8, color="#ffffff"))
     s = session.strategy
     # The hint goes on a second line: on one line the title runs past a board's half-width panel.
     note = "; ".join(t for t in ("higher = asked sooner", why, sample_note(session)) if t)
@@ -156,8 +166,9 @@ def acquisition_map(session, resolution: int = 100) -> go.Figure:
         plane (for strategies that score one point at a time; empty for
         random, diversity and hybrid strategies, whose scores depend on the
         whole pool), pool points coloured by their score (``customdata`` =
-        dataset index, clickable), labeled points, and rings on the highest
-        scores (what the next step queries, for a strategy that takes the top
-        scores).
+        dataset index, clickable; grey when every point scores the same), labeled
+        points, and rings on the highest scores (what the next step queries, for
+        a strategy that takes the top scores; none when the scores rank nothing,
+        as for random sampling).
     """
     return acquisition_map_spec(session, resolution).figure()
