@@ -520,6 +520,13 @@ def results_md(rows, command: str, load: str, note: str = "") -> str:
     return "\n".join(lines)
 
 
+def _save(path, rows) -> None:
+    """Append ``rows`` to the JSON-lines file ``path`` (nothing when no path is given)."""
+    if path:
+        with open(path, "a") as f:
+            f.writelines(json.dumps(r) + "\n" for r in rows)
+
+
 def main(argv=None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -576,26 +583,16 @@ def main(argv=None) -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            if args.click_ab:
-                sources = dict(x.split("=", 1) for x in args.click_ab)
-                found = click_ab(
-                    lab, browser, sources, args.reps, args.sizes[0], args.models[0], args.clicks
-                )
-                for r in found:
-                    if args.json:
-                        with open(args.json, "a") as f:
-                            f.write(json.dumps(r) + "\n")
-                print("\n".join(click_ab_md(found)))
-                browser.close()
-                return
-            if args.render_ab:
-                sources = dict(x.split("=", 1) for x in args.render_ab)
-                found = render_ab(lab, browser, sources, args.reps)
-                for r in found:
-                    if args.json:
-                        with open(args.json, "a") as f:
-                            f.write(json.dumps(r) + "\n")
-                print("\n".join(render_md(found)))
+            if args.click_ab or args.render_ab:
+                sources = dict(x.split("=", 1) for x in args.click_ab or args.render_ab)
+                if args.click_ab:
+                    found = click_ab(
+                        lab, browser, sources, args.reps, args.sizes[0], args.models[0], args.clicks
+                    )
+                else:
+                    found = render_ab(lab, browser, sources, args.reps)
+                _save(args.json, found)
+                print("\n".join(click_ab_md(found) if args.click_ab else render_md(found)))
                 browser.close()
                 return
             for n in args.sizes:
@@ -607,9 +604,7 @@ def main(argv=None) -> None:
                     _shutdown_kernels(lab)  # idle kernels of earlier rows would load the machine
                     print(json.dumps(r), flush=True)
                     rows.append(r)
-                    if args.json:
-                        with open(args.json, "a") as f:
-                            f.write(json.dumps({**r, "label": args.label}) + "\n")
+                    _save(args.json, [{**r, "label": args.label}])
             browser.close()
     finally:
         lab.stop()

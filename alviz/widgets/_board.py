@@ -322,7 +322,7 @@ class Board:
     Attributes
     ----------
     figure : plotly.graph_objects.FigureWidget
-        The live figure (``None`` until the first :meth:`update`).
+        The live figure (``None`` until :meth:`opening` or the first :meth:`update`).
     specs : dict of str to FigureSpec
         Every panel's spec as last built, before its maps became pictures.
     """
@@ -385,10 +385,8 @@ class Board:
         offsets, counts, pictures = {}, {}, {}
         for name, cell in self.cells.items():
             spec, drawn = rasterize(specs[name]) if self.raster else (specs[name], {})
-            first = (
-                len(layout.get("images", [])) + len(spec.layout.get("images") or []) - len(drawn)
-            )
-            pictures.update({(name, i): first + k for k, i in enumerate(drawn)})
+            before = len(layout.get("images", []))  # earlier panels' images come first
+            pictures.update({(name, i): before + j for i, j in drawn.items()})
             place = _Placement(self, name, cell, spec)
             offsets[name], counts[name] = len(traces), len(spec.traces)
             traces += [place.trace(t) for t in spec.traces]
