@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import softmax
 from scipy.stats import spearmanr
 from sklearn.datasets import make_blobs, make_moons
@@ -587,3 +589,21 @@ def test_mc_dropout_weight_decay_is_a_prior_that_weakens_with_more_rows():
     X, y = make_moons(40, noise=0.2, random_state=0)
     with pytest.raises(ValueError, match="prior_n must be"):
         al.models.make("mlp_mc_dropout", prior_n=0).fit(X, y)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    k=st.sampled_from([2, 3]),
+    scale=st.sampled_from([1.0, 30.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_laplace_logreg_draw_softmax_is_scipys_softmax(k, scale, seed):
+    # Two classes take the logistic of the logit difference; it must match softmax to
+    # relative precision on both classes, a tiny probability included.
+    from alviz.models.linear import _draw_softmax
+
+    Z = np.random.default_rng(seed).normal(0, scale, (7, 5, k))
+    want = softmax(Z, axis=2).transpose(1, 0, 2)
+    got = _draw_softmax(Z.copy())
+    assert got.shape == (5, 7, k)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
