@@ -7,7 +7,7 @@ LiveFigure whose bundle sets it), captures the figure and the ``plotly_update``
 of a real click, then replays that update on the same page for each variant:
 ``base`` (as sent), parts left out (``noann``, ``nolegend``, ``noheat``,
 ``noscatter``, ``nobar``, ``noticks``, ``nocbar``, ``nocontour``), other
-settings (``zfast``, ``znone``, ``gl``, ``contain``) or other calls (``react``,
+settings (``zfast``, ``znone``, ``gl``, ``glbig`` (WebGL for layers of over 100 points), ``contain``) or other calls (``react``,
 ``styleonly``, ``relayoutonly``), or ``hide-x3-x4`` (the traces on those x axes left
 out); ``a+b`` combines. Variants alternate; per
 variant it prints the median wall time from the call to the next painted
@@ -86,6 +86,7 @@ REPLAY_JS = r"""() => {
     flatcolor: (d) => d.forEach(t => { if (t.marker && t.marker.coloraxis && t.marker.color && t.marker.color.length) { t.marker.color = '#888888'; delete t.marker.coloraxis; } }),
     strcolor: (d) => d.forEach(t => { if (t.marker && t.marker.coloraxis && t.marker.color && t.marker.color.length) { t.marker.color = Array.from(t.marker.color, v => `rgb(${Math.round(v * 1000) % 256},100,150)`); delete t.marker.coloraxis; } }),
     noline: (d) => d.forEach(t => { if (t.marker && t.marker.line) t.marker.line = {width: 0}; }),
+    glbig: (d) => d.forEach(t => { if (t.type === 'scatter' && t.x && t.x.length > 100) t.type = 'scattergl'; }),
     nobig: (d) => d.forEach(t => { if (t.type === 'scatter' && t.x && t.x.length > 100) t.visible = false; }),
     nosmall: (d) => d.forEach(t => { if (t.type === 'scatter' && !(t.x && t.x.length > 100)) t.visible = false; }),
     notext: (d) => d.forEach(t => { if (t.type === 'scatter' && t.mode && t.mode.includes('text')) t.visible = false; }),

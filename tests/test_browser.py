@@ -161,6 +161,28 @@ def n_points(page, trace: int) -> int:
     return page.evaluate("t => document.querySelector('.js-plotly-plot').data[t].x.length", trace)
 
 
+# Position (page pixels) and dataset index of point ``i`` of trace ``t`` of the first plot
+# (in the element ``scope``, when given). A board draws its pool as one picture, so a pool
+# point has no node of its own to click: a person clicks where it is drawn.
+POINT_JS = """([t, i, scope]) => {
+  const gd = document.querySelector((scope ? scope + ' ' : '') + '.js-plotly-plot');
+  if (!scope) gd.scrollIntoView({block: 'start'});  // a slide shows its plot already
+  const tr = gd._fullData[t], L = gd._fullLayout;
+  const xa = L[tr.xaxis.replace('x', 'xaxis')], ya = L[tr.yaxis.replace('y', 'yaxis')];
+  // The figure's own drawing (the plot's box may be narrower); a slide may scale it.
+  const r = gd.querySelector('.main-svg').getBoundingClientRect(), k = r.width / L.width;
+  return [r.left + k * (xa._offset + xa.l2p(tr.x[i])), r.top + k * (ya._offset + ya.l2p(tr.y[i])),
+          tr.customdata[i]];
+}"""
+
+
+def click_point(page, trace: int, i: int, scope: str = "") -> int:
+    """Click point ``i`` of trace ``trace`` where the plot draws it; its dataset index."""
+    x, y, index = page.evaluate(POINT_JS, [trace, i, scope])
+    page.mouse.click(x, y)
+    return int(index)
+
+
 def test_clicking_a_point_in_the_browser_labels_it_in_python(lab, page):
     from alviz.viz.boundary import TRACE
 
@@ -171,13 +193,17 @@ def test_clicking_a_point_in_the_browser_labels_it_in_python(lab, page):
     sync_api.expect(status(page)).to_contain_text("10 labels", timeout=30_000)
     # The boundary is the board's first panel: its traces come first.
     labeled = n_points(page, TRACE["labeled"])
-    points.nth(3).click(force=True)
+    index = click_point(page, TRACE["pool"], 3)
     sync_api.expect(status(page)).to_contain_text("11 labels", timeout=30_000)
     # Python's patch reached plotly.js: the clicked point moved to the labeled layer.
     page.wait_for_function(
         "([t, n]) => document.querySelector('.js-plotly-plot').data[t].x.length === n",
         arg=[TRACE["labeled"], labeled + 1],
         timeout=30_000,
+    )
+    assert index in page.evaluate(
+        "t => Array.from(document.querySelector('.js-plotly-plot').data[t].customdata)",
+        TRACE["labeled"],
     )
     page.get_by_role("button", name="Step").click()
     sync_api.expect(status(page)).to_contain_text("round 1 · 12 labels", timeout=30_000)

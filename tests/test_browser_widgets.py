@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import ARGS, CHROMIUM, Lab, notebook, run_all, status
+from test_browser import ARGS, CHROMIUM, POINT_JS, Lab, notebook, run_all, status
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright for Python is missing")
 
@@ -45,18 +45,6 @@ BROKEN = (
     "w = al.widgets.Explorer(controller=Broken('moons', resolution=30, initial=10, seed=0))\nw"
 )
 NOTEBOOKS = {"explorer": EXPLORER, "human": HUMAN, "large": LARGE, "broken": BROKEN}
-
-# Position (page pixels) and dataset index of point ``i`` of trace ``t`` of the first plot.
-POINT_JS = """([t, i]) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  gd.scrollIntoView({block: 'start'});
-  const tr = gd._fullData[t];
-  const xa = gd._fullLayout[tr.xaxis.replace('x', 'xaxis')];
-  const ya = gd._fullLayout[tr.yaxis.replace('y', 'yaxis')];
-  const r = gd.getBoundingClientRect();
-  return [r.left + xa._offset + xa.l2p(tr.x[i]), r.top + ya._offset + ya.l2p(tr.y[i]),
-          tr.customdata[i]];
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +126,23 @@ PICTURE_JS = """t => {
 }"""
 
 
+# Circles in the SVG picture drawn for trace ``t``, whether the plot shows it, and the opacity
+# of the markers the trace still draws itself.
+DOTS_JS = """t => {
+  const gd = document.querySelector('.js-plotly-plot'), tr = gd._fullData[t];
+  const im = (gd.layout.images || []).find(i => i.xref === tr.xaxis && i.yref === tr.yaxis
+                                                && i.source.startsWith('data:image/svg+xml'));
+  if (!im) return [0, false, []];
+  const svg = atob(im.source.split(',')[1]);
+  const drawn = [...gd.querySelectorAll('.imagelayer image')]
+    .some(e => (e.getAttribute('href') || e.getAttribute('xlink:href')) === im.source);
+  const own = [...gd.querySelectorAll('.scatterlayer .trace')]
+    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.index === t)
+    .flatMap(g => [...g.querySelectorAll('path.point')].map(p => p.style.opacity));
+  return [svg.split('<circle').length - 1, drawn, own];
+}"""
+
+
 def picture_alpha(source: str):
     """The alpha channel of a ``data:image/png;base64,...`` picture, shape (height, width)."""
     import base64
@@ -177,6 +182,16 @@ def test_a_click_labels_the_clicked_point_and_redraws_the_plot(open_notebook):
     )
     assert index in data(page, TRACE["labeled"], "customdata")  # the clicked point, not another
     assert index not in data(page, TRACE["pool"], "customdata")
+    # The pool is one drawn picture of a circle per pool point (see alviz.viz._dots), and its
+    # trace draws no visible marker; the picture followed the click.
+    page.wait_for_function(
+        "([js, t]) => { const [n, drawn] = eval(js)(t); return drawn"
+        " && n === document.querySelector('.js-plotly-plot').data[t].x.length; }",
+        arg=[DOTS_JS, TRACE["pool"]],
+        timeout=30_000,
+    )
+    n, _, own = page.evaluate(DOTS_JS, TRACE["pool"])
+    assert n == len(data(page, TRACE["pool"], "x")) and own in ([], ["0"]), own
     page.get_by_role("button", name="Step").click()
     sync_api.expect(status(page)).to_contain_text("round 1 · 12 labels", timeout=60_000)
     page.wait_for_function(

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 # Debian's Chromium and its headless flags (that module skips itself without playwright).
-from test_browser import ARGS, CHROMIUM
+from test_browser import ARGS, CHROMIUM, click_point
 
 from alviz import _servers
 
@@ -216,7 +216,7 @@ def test_a_live_widget_on_a_slide_responds_to_step_and_to_a_click(deck):
         arg=[ONSCREEN, TRACE["labeled"], labeled + 1], timeout=30_000,
     )  # fmt: skip
     assert plot_points(page, TRACE["queried"]) == 1
-    page.locator(f"{ONSCREEN} .js-plotly-plot path.point").nth(5).click(force=True)
+    click_point(page, TRACE["pool"], 5, scope=ONSCREEN)
     sync_api.expect(status).to_contain_text("12 labels", timeout=60_000)
     page.wait_for_function(
         "([s, t, n]) => document.querySelector(s + ' .js-plotly-plot').data[t].x.length === n",
@@ -279,7 +279,7 @@ def test_the_app_renders_without_code_restores_from_a_link_and_responds(app, bro
         )
         page.get_by_role("button", name="Step").click()
         sync_api.expect(status).to_contain_text("13 labels", timeout=30_000)
-        page.locator(".js-plotly-plot path.point").nth(4).click(force=True)
+        click_point(page, TRACE["pool"], 4)
         sync_api.expect(status).to_contain_text("14 labels", timeout=30_000)
         page.wait_for_function(
             "([t, n]) => document.querySelector('.js-plotly-plot').data[t].x.length === n",

@@ -30,7 +30,7 @@ from plotly.colors import get_colorscale
 from ._spec import FigureSpec
 from ._style import f32
 
-__all__ = ["color_map", "contour_line", "grid_of", "png_data_uri", "rasterize"]
+__all__ = ["color_map", "contour_line", "grid_of", "place_image", "png_data_uri", "rasterize"]
 
 _RGBA = re.compile(r"^rgba?\(\s*([^)]*)\)$")
 #: A map drawn without smoothing is enlarged this many times per grid point, so the
@@ -391,6 +391,20 @@ def _image_key(image: dict) -> tuple:
     return tuple(image.get(k) for k in ("xref", "x", "sizex", "yref", "y", "sizey"))
 
 
+def place_image(images: list, image: dict) -> int:
+    """Append ``image`` to a layout's ``images``; its index there.
+
+    plotly.js keys its layout images by (xref, x, sizex, yref, y, sizey) and draws
+    only one of two that share the key (seen: a multi-class boundary lost its edge
+    map under its background); a shift of a billionth of the width separates them.
+    """
+    keys = {_image_key(im) for im in images}
+    while _image_key(image) in keys:
+        image["x"] += image["sizex"] * 1e-9
+    images.append(image)
+    return len(images) - 1
+
+
 def rasterize(spec: FigureSpec) -> tuple[FigureSpec, dict]:
     """The spec with its grid heatmaps as layout images and single-level contours as lines.
 
@@ -418,14 +432,7 @@ def rasterize(spec: FigureSpec) -> tuple[FigureSpec, dict]:
         kind = t.get("type")
         made = _heatmap_picture(t, coloraxes) if kind == "heatmap" else None
         if made is not None:
-            image = made[0]
-            # plotly.js keys its layout images by (xref, x, sizex, yref, y, sizey) and draws
-            # only one of two that share the key (seen: a multi-class boundary lost its edge
-            # map under its background); a shift of a billionth of the width separates them.
-            while _image_key(image) in {_image_key(im) for im in images}:
-                image["x"] += image["sizex"] * 1e-9
-            pictures[i] = len(images)
-            images.append(image)
+            pictures[i] = place_image(images, made[0])
             traces.append(made[1])
             changed = True
             continue

@@ -10,7 +10,10 @@ moved), and one redraw sends one message.
 
 Grid maps are drawn as pictures (:func:`alviz.viz._raster.rasterize`):
 plotly.js re-colours every heatmap pixel by pixel and re-traces every
-contour on each redraw of the board, which was 44% of a click's redraw.
+contour on each redraw of the board, which was 44% of a click's redraw;
+large layers of plain circles (the pool) are one SVG picture each
+(:func:`alviz.viz._dots.draw_dots`), since plotly.js restyles every marker
+node on each redraw.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..viz import FigureSpec
+from ..viz._dots import draw_dots
 from ..viz._raster import rasterize
 from ._base import LiveFigure, figure_widget, patch_figure
 
@@ -316,8 +320,9 @@ class Board:
     width, height : int
         Size of the whole figure in pixels.
     raster : bool
-        Draw grid maps as pictures (see :func:`alviz.viz._raster.rasterize`);
-        False keeps plotly.js heatmaps and contours.
+        Draw grid maps and large marker layers as pictures (see
+        :func:`alviz.viz._raster.rasterize` and :func:`alviz.viz._dots.draw_dots`);
+        False keeps plotly.js heatmaps, contours and markers.
 
     Attributes
     ----------
@@ -401,6 +406,14 @@ class Board:
             for key, value in spec.live.items():
                 live[self._live_key(place, key, title_at)] = value
         layout["annotations"] = notes
+        if self.raster:  # large layers of plain circles: one picture each, on the final axes
+            start = 0
+            for name in self.cells:
+                n = counts[name]
+                part, drawn = draw_dots(traces[start : start + n], layout, self.width, self.height)
+                traces[start : start + n] = part
+                pictures.update({(name, i): j for i, j in drawn.items()})
+                start += n
         for k in pictures.values():  # a picture changes with the state; its place may too
             for key in ("source", "x", "y", "sizex", "sizey"):
                 live[f"images[{k}].{key}"] = layout["images"][k][key]
