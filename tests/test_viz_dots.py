@@ -99,6 +99,13 @@ def test_a_layer_becomes_a_picture_of_its_points_on_its_axes(seed, n):
     assert traces[0] == {"type": "bar", "y": [1]} and "maxdisplayed" not in trace["marker"]
 
 
+def hexes(scores, reverse=False) -> list[str]:
+    """The fills plotly gives these scores on Purples from 0 to 0.7."""
+    return [
+        "#{:02x}{:02x}{:02x}".format(*c[:3]) for c in color_map(scores, "Purples", 0, 0.7, reverse)
+    ]
+
+
 def test_colour_scaled_points_take_their_colour_axis_colours():
     scores = np.linspace(-0.1, 0.9, DOTS_MIN)
     line = {"width": 0.8, "color": "#fff"}
@@ -106,9 +113,13 @@ def test_colour_scaled_points_take_their_colour_axis_colours():
     layout = {k: dict(v) for k, v in LAYOUT.items()}
     draw_dots([trace], layout, 1000, 800)
     _, group, circles = parse(layout["images"][0]["source"])
-    want = color_map(scores, "Purples", 0.0, 0.7)
-    assert [c.get("fill") for c in circles] == ["#{:02x}{:02x}{:02x}".format(*c[:3]) for c in want]
+    assert [c.get("fill") for c in circles] == hexes(scores)
     assert (group.get("stroke"), group.get("stroke-width")) == ("#ffffff", "0.8")
+    layout["coloraxis3"]["reversescale"] = True
+    layout.pop("images")
+    draw_dots([trace], layout, 1000, 800)
+    _, _, circles = parse(layout["images"][0]["source"])
+    assert [c.get("fill") for c in circles] == hexes(scores, reverse=True) != hexes(scores)
 
 
 @pytest.mark.parametrize(
@@ -121,6 +132,7 @@ def test_colour_scaled_points_take_their_colour_axis_colours():
         {"marker": {"color": "red"}},  # a colour name: plotly.js knows them all
         {"marker": {"line": {"width": 1, "color": "white"}}},
         {"marker": {"color": np.linspace(0, 1, DOTS_MIN), "coloraxis": "coloraxis9"}},
+        {"marker": {"color": np.linspace(0, 1, DOTS_MIN), "cmin": 0, "cmax": 1}},  # no scale
         {"mode": "markers+text"},
         {"type": "scattergl"},
         {"visible": "legendonly"},

@@ -99,8 +99,9 @@ def svg_data_uri(svg: str) -> str:
 
 def _marker_colors(marker: dict, coloraxes: dict, n: int):
     """(n, 4) RGBA fills of a marker, or None when they cannot be known here."""
-    color = marker.get("color", "#1f77b4")
-    values = np.asarray(color)
+    if "color" not in marker:
+        return None  # the template's colour for the trace's place: left to plotly.js
+    values = np.asarray(marker["color"])
     if values.shape not in ((), (n,)):
         return None
     if values.dtype.kind in "OUS":  # one colour, or one per point
@@ -110,13 +111,12 @@ def _marker_colors(marker: dict, coloraxes: dict, n: int):
             return None  # a colour name: left to plotly.js
         return np.tile(rgba, (n, 1)) if values.ndim == 0 else rgba
     src = coloraxes.get(marker["coloraxis"]) if "coloraxis" in marker else marker
-    if src is None or src.get("cmin") is None or src.get("cmax") is None:
-        return None  # an automatic colour range spans other traces: left to plotly.js
-    scale = src.get("colorscale") or ("Plasma" if "coloraxis" in marker else None)
-    if scale is None:
-        return None
-    pixels = color_map(values.astype(np.float64), scale, float(src["cmin"]), float(src["cmax"]))
-    return pixels.astype(np.float64) * (np.isfinite(values)[:, None])
+    if src is None or any(src.get(k) is None for k in ("cmin", "cmax", "colorscale")):
+        return None  # an automatic range or the template's scale: left to plotly.js
+    values = values.astype(np.float64)
+    lo, hi, scale = float(src["cmin"]), float(src["cmax"]), src["colorscale"]
+    pixels = color_map(values, scale, lo, hi, bool(src.get("reversescale", False)))
+    return pixels.astype(np.float64)
 
 
 def _linear_range(axis: dict):
