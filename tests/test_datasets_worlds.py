@@ -2,6 +2,9 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.datasets import make_circles, make_moons
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
@@ -23,6 +26,43 @@ def bootstrap_logreg_draws(X, y, X_pool, n_draws=20, seed=0):
 
 
 # ----------------------------------------------------------------- toy worlds
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(8, 600),
+    noise=st.floats(0.0, 2.0),
+    factor=st.floats(0.01, 0.99),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_moons_and_circles_are_scikit_learns_points(n, noise, factor, seed):
+    """alviz draws them itself (no scikit-learn import); the points are equal to the last bit."""
+    from alviz.datasets.toy import _circle, _moon, _other_moon, _two_curves
+
+    got = _two_curves(_other_moon, _moon, n, noise, seed)
+    want = make_moons(n_samples=n, noise=noise, random_state=seed)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    got = _two_curves(lambda k: _circle(k, factor), _circle, n, noise, seed)
+    want = make_circles(n_samples=n, noise=noise, factor=factor, random_state=seed)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_moons_rows_are_make_moons_rows():
+    """Pool and test split together hold make_moons's rows, so notebooks' numbers stay."""
+    ds = al.datasets.load("moons", n_samples=200, noise=0.2, seed=0)
+    X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    order = np.lexsort(X.T)
+    both = np.concatenate([ds.X, ds.X_test])
+    np.testing.assert_array_equal(both[np.lexsort(both.T)], X[order])
+    np.testing.assert_array_equal(np.sort(np.concatenate([ds.y, ds.y_test])), np.sort(y))
+
+
+@pytest.mark.parametrize("name", ["moons", "circles"])
+def test_moons_and_circles_refuse_seeds_numpy_legacy_cannot_take(name):
+    with pytest.raises(ValueError, match=r"seed must be below 2\*\*32 .* got 4294967296"):
+        al.datasets.load(name, seed=2**32)
+
+
 def test_xor_defeats_a_line_but_not_neighbours():
     ds = al.datasets.load("xor", seed=0)
     line = LogisticRegression().fit(ds.X, ds.y).score(ds.X_test, ds.y_test)

@@ -50,3 +50,73 @@ def test_the_stand_in_leaves_an_imported_module_alone(monkeypatch):
     monkeypatch.setitem(sys.modules, "rfc3987_syntax", sentinel)
     defer_rfc3987_syntax()
     assert sys.modules["rfc3987_syntax"] is sentinel
+
+
+# ----------------------------------------------------------------- lazy subpackages
+HEAVY = ("sklearn", "scipy", "pandas", "plotly", "torch", "ipywidgets")
+
+
+def _probe(code: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_alviz_and_the_toy_worlds_need_no_heavy_library():
+    got = _probe(
+        "import json, sys\n"
+        "import alviz as al\n"
+        "for name in ('moons', 'circles', 'blobs', 'xor', 'spirals', 'imbalanced'):\n"
+        "    al.datasets.load(name, n_samples=60, seed=0)\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    assert got == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["acquisition", "calibration", "datasets", "experiments", "losses", "models",
+     "uncertainty", "viz", "widgets", "Session", "Round", "compare"],
+)  # fmt: skip
+def test_every_public_name_loads_on_first_use_in_a_fresh_interpreter(name):
+    """Each one first (no other alviz import before it), so no circular import hides."""
+    got = _probe(
+        f"import json, alviz\nx = alviz.{name}\n"
+        f"print(json.dumps([getattr(x, '__name__', None), {name!r} in dir(alviz)]))"
+    )
+    assert got[0] is not None and got[1] is True
+
+
+def test_in_a_kernel_the_widgets_open_their_figure_before_scikit_learn_imports():
+    """A spare figure opens first; the first board takes it (see widgets._base.open_spare)."""
+    got = _probe(
+        """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+InteractiveShell.instance().kernel = object()  # what ipykernel's shell has: a kernel
+
+seen = {}
+
+
+class Watch:  # notes, when scikit-learn first imports, whether the spare was open
+    def find_spec(self, name, path=None, target=None):
+        if name == "sklearn" and "spare" not in seen:
+            base = sys.modules.get("alviz.widgets._base")
+            seen["spare"] = bool(base and base._SPARE)
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+import alviz as al
+ds = al.datasets.load("moons", n_samples=80, seed=0)
+from alviz.widgets import _base
+spare = _base._SPARE[0]
+c = al.widgets.ExplorerController(ds, initial=6, seed=0, panels=("boundary",))
+d = al.widgets.ExplorerController(ds, initial=6, seed=0, panels=("boundary",))
+print(json.dumps([seen.get("spare"), c.figure is spare, d.figure is not spare,
+                  c.figure.layout.width, len(c.figure.data) > 0, len(_base._SPARE)]))
+"""
+    )
+    assert got == [True, True, True, 980, True, 0]

@@ -419,3 +419,26 @@ def test_a_board_opened_early_is_filled_by_its_first_update(moons):
     hits = []
     board.on_click("a", TRACE["pool"], hits.append)
     assert opened.data[TRACE["pool"]]._click_callbacks
+
+
+def test_a_board_takes_the_spare_figure_once_and_skips_a_closed_one(monkeypatch):
+    from alviz.widgets import _base
+
+    monkeypatch.setattr(_base, "_SPARE", [])
+    _base.open_spare()  # outside a kernel: nothing to open
+    assert _base._SPARE == []
+    monkeypatch.setattr(_base, "_in_kernel", lambda: True)
+    _base.open_spare()
+    _base.open_spare()  # one spare is enough
+    (spare,) = _base._SPARE
+    board = Board({"a": Cell(0, 0, 300, 200)}, 300, 200)
+    with board.opening():
+        pass
+    assert board.figure is spare and _base._SPARE == []
+    assert (board.figure.layout.width, board.figure.layout.height) == (300, 200)
+    _base.open_spare()
+    _base._SPARE[0].close()  # closed by the user: never handed out
+    other = Board({"a": Cell(0, 0, 300, 200)}, 300, 200)
+    with other.opening():
+        pass
+    assert other.figure.comm is not None and other.figure is not spare

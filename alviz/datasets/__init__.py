@@ -13,7 +13,6 @@ from .concepts import in_box
 from .idx import read_idx, write_idx
 from .images import from_images
 from .tabular import from_arrays, from_csv, from_dataframe
-from .text import from_texts
 
 __all__ = [
     "UNLABELED",
@@ -33,3 +32,13 @@ __all__ = [
     "register",
     "write_idx",
 ]
+
+
+def __getattr__(name):
+    # from_texts subclasses scikit-learn's TfidfVectorizer: its module loads on first use,
+    # so the toy worlds load without scikit-learn.
+    if name == "from_texts":
+        from .text import from_texts
+
+        return from_texts
+    raise AttributeError(f"module 'alviz.datasets' has no attribute {name!r}")

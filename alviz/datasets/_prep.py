@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 __all__ = ["IMPUTE_CHOICES", "frame_preprocessor", "numeric_preprocessor"]
 
@@ -36,6 +32,11 @@ def _as_strings(frame):
 
 def numeric_preprocessor(scale: bool, impute: str | None):
     """Impute (optional) then standardize (optional); None when there is nothing to do."""
+    # scikit-learn is imported here, not with the module: toy worlds load without it.
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
     steps = []
     if impute is not None:
         steps += [
@@ -52,6 +53,11 @@ def frame_preprocessor(numeric: list, categorical: list, scale: bool, impute: st
 
     With ``impute``, missing categories take the column's most frequent value.
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+
     num = numeric_preprocessor(scale, impute) or "passthrough"
     cat_steps = [("strings", FunctionTransformer(_as_strings, feature_names_out="one-to-one"))]
     if impute is not None:

@@ -9,7 +9,6 @@ request). Sources and licences are on each card.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 
 from ._base import Card
 from ._build import build
@@ -22,6 +21,8 @@ _UCI = "CC BY 4.0 (UCI Machine Learning Repository); shipped with scikit-learn"
 
 
 def _load(name: str, bunch, card: Card, test_size, seed, embedding, task="classification", **kw):
+    from sklearn.preprocessing import StandardScaler  # here: alviz imports without scikit-learn
+
     y = bunch.target
     classes = None
     if task == "classification":

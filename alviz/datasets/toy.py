@@ -14,7 +14,6 @@ is noisy.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import make_circles, make_moons
 
 from ._base import Card
 from ._build import build
@@ -26,6 +25,61 @@ __all__ = ["blobs", "circles", "imbalanced", "moons", "spirals", "xor"]
 
 _GENERATED = "BSD-3-Clause (generated data; alviz generator)"
 _LABEL_NOISE = " Label noise: use the noisy oracle (Session(..., oracle='noisy'))."
+
+
+def _two_curves(inner, outer, n_samples: int, noise: float, seed: int):
+    """Points along two curves, shuffled, plus Gaussian noise: the moons' and circles' recipe.
+
+    The same numbers as ``sklearn.datasets.make_moons`` / ``make_circles`` with
+    ``random_state=seed`` (checked in the tests), without importing scikit-learn:
+    a toy world loads in milliseconds, so a widget's figure can open while
+    scikit-learn imports. The first half (rounded down) is class 0, on ``outer``.
+
+    Parameters
+    ----------
+    inner, outer : callable
+        Angles (n,) -> points (n, 2) of class 1 and class 0.
+    n_samples : int
+    noise : float
+    seed : int
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+    y : ndarray of shape (n_samples,), int
+    """
+    if seed >= 2**32:
+        raise ValueError(
+            f"seed must be below 2**32 for the moons and circles (numpy's legacy generator, "
+            f"which gives scikit-learn's points); got {seed}. Use a smaller seed."
+        )
+    rng = np.random.RandomState(seed)  # the legacy generator: scikit-learn's numbers
+    n_out = n_samples // 2
+    X = np.vstack([outer(n_out), inner(n_samples - n_out)])
+    y = np.repeat(np.arange(2, dtype=np.intp), [n_out, n_samples - n_out])
+    order = np.arange(n_samples)
+    rng.shuffle(order)
+    X, y = X[order], y[order]
+    return X + rng.normal(scale=noise, size=X.shape), y
+
+
+def _moon(n: int) -> np.ndarray:
+    """``n`` points on the upper unit half circle, from angle 0 to pi."""
+    t = np.linspace(0, np.pi, n)
+    return np.column_stack([np.cos(t), np.sin(t)])
+
+
+def _other_moon(n: int) -> np.ndarray:
+    """``n`` points on the lower half circle centred at (1, 0.5), tucked under :func:`_moon`."""
+    t = np.linspace(0, np.pi, n)
+    # (1 - sin) - 0.5 in this order: bit for bit scikit-learn's points.
+    return np.column_stack([1 - np.cos(t), 1 - np.sin(t) - 0.5])
+
+
+def _circle(n: int, radius: float = 1.0) -> np.ndarray:
+    """``n`` evenly spaced points on a circle (the first at angle 0, none repeated)."""
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    return radius * np.column_stack([np.cos(t), np.sin(t)])
 
 
 def _common(n_samples, noise, seed, min_samples: int = 8) -> tuple[int, float, int]:
@@ -40,7 +94,7 @@ MOONS = Card(
     title="Two moons",
     shows="A curved boundary that a linear model cannot follow: a neighbour model does "
     "better on the test split." + _LABEL_NOISE,
-    source="sklearn.datasets.make_moons",
+    source="alviz generator (the points of sklearn.datasets.make_moons)",
     license="BSD-3-Clause (generated data)",
     claims=(
         Difference(
@@ -73,7 +127,7 @@ def moons(n_samples: int = 500, noise: float = 0.2, test_size: float = 0.25, see
     Dataset
     """
     n_samples, noise, seed = _common(n_samples, noise, seed)
-    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    X, y = _two_curves(_other_moon, _moon, n_samples, noise, seed)
     return build(
         "moons",
         X,
@@ -89,7 +143,7 @@ CIRCLES = Card(
     title="Two circles",
     shows="One class inside the other: no straight line separates them; a linear model "
     "stays near chance, a kernel model (an RBF SVM) does not." + _LABEL_NOISE,
-    source="sklearn.datasets.make_circles",
+    source="alviz generator (the points of sklearn.datasets.make_circles)",
     license="BSD-3-Clause (generated data)",
     claims=(
         Accuracy("circles", "logreg", at_most=0.6),
@@ -128,7 +182,7 @@ def circles(
     """
     n_samples, noise, seed = _common(n_samples, noise, seed)
     factor = check_real(factor, "factor", 0.0, 1.0, low_open=True, high_open=True)
-    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    X, y = _two_curves(lambda n: _circle(n, factor), _circle, n_samples, noise, seed)
     return build(
         "circles",
         X,

@@ -6,11 +6,17 @@ tests and scripts) reachable as ``widget.controller``, whose Session is
 ``code = widget.controller.export_settings()``, then ``X.from_settings(code)``.
 """
 
-from .compare import Compare, CompareController
-from .explorer import Explorer, ExplorerController
-from .labeler import Labeler, LabelerController
-from .predict import Predict
-from .regression import RegressionExplorer, RegressionExplorerController
+from . import _base
+
+# First, before scikit-learn and the rest of alviz import: the browser loads plotly's
+# widget module meanwhile (see open_spare).
+_base.open_spare()
+
+from .compare import Compare, CompareController  # noqa: E402
+from .explorer import Explorer, ExplorerController  # noqa: E402
+from .labeler import Labeler, LabelerController  # noqa: E402
+from .predict import Predict  # noqa: E402
+from .regression import RegressionExplorer, RegressionExplorerController  # noqa: E402
 
 __all__ = [
     "Compare",

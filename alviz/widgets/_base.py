@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -19,7 +20,10 @@ from ._settings import decode_settings, encode_settings
 
 log = logging.getLogger("alviz.widgets")
 
-__all__ = ["Controller", "LiveFigure", "Stepper", "figure_widget", "guarded", "patch_figure"]
+__all__ = [
+    "Controller", "LiveFigure", "Stepper", "figure_widget", "guarded", "live_figure",
+    "open_spare", "patch_figure",
+]  # fmt: skip
 
 
 def _equal(a, b) -> bool:
@@ -108,6 +112,44 @@ def figure_widget(spec) -> go.FigureWidget:
     fig = LiveFigure(spec.figure())
     fig._alviz_spec = spec  # what the front end shows now: patches send only the difference
     return fig
+
+
+#: The live figure opened by :func:`open_spare`, until a board takes it.
+_SPARE: list[LiveFigure] = []
+
+
+def _in_kernel() -> bool:
+    """True in a Jupyter kernel: an IPython shell with a kernel attached."""
+    ipython = sys.modules.get("IPython")  # never imported here just to ask
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def open_spare() -> None:
+    """In a Jupyter kernel, open one empty live figure now, for the first board to take.
+
+    When a figure's comm opens, the browser spends about a second on plotly's
+    5 MB widget module (the message, then the script's evaluation; Chromium
+    here). ``alviz.widgets`` calls this before it imports the rest of alviz, so
+    that second overlaps importing scikit-learn and the first fit instead of
+    following them: Run All of a notebook whose first cell imports alviz and
+    loads moons, and whose second shows an Explorer, draws in 2.0 s instead of
+    2.7 s (``benchmarks/bench_browser.py --render-ab``). Outside a kernel (a
+    script, the tests) nothing is opened. A spare no board takes costs the
+    browser that second once, and nothing is drawn.
+    """
+    if not _SPARE and _in_kernel():
+        _SPARE.append(LiveFigure())
+
+
+def live_figure(layout: dict) -> LiveFigure:
+    """An open live figure with ``layout`` and no traces: the spare one while it is free."""
+    while _SPARE:
+        fig = _SPARE.pop()
+        if fig.comm is not None:  # not closed since
+            fig.update_layout(layout)
+            return fig
+    return LiveFigure(layout=layout)
 
 
 def _flat(d: dict, prefix: str = "") -> dict:

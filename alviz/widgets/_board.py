@@ -27,7 +27,7 @@ import numpy as np
 from ..viz import FigureSpec
 from ..viz._dots import draw_dots
 from ..viz._raster import rasterize
-from ._base import LiveFigure, figure_widget, patch_figure
+from ._base import figure_widget, live_figure, patch_figure
 
 __all__ = ["SIZES", "Board", "Cell", "arrange", "board_size"]
 
@@ -355,7 +355,7 @@ class Board:
         figure is closed again.
         """
         if self.figure is None:
-            self.figure = LiveFigure(layout={"width": self.width, "height": self.height})
+            self.figure = live_figure({"width": self.width, "height": self.height})
         try:
             yield self
         except BaseException:
