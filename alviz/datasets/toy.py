@@ -38,7 +38,7 @@ def _two_curves(inner, outer, n_samples: int, noise: float, seed: int):
     Parameters
     ----------
     inner, outer : callable
-        Angles (n,) -> points (n, 2) of class 1 and class 0.
+        A count n -> points of shape (n, 2): class 1's curve and class 0's.
     n_samples : int
     noise : float
     seed : int

@@ -133,8 +133,8 @@ def open_spare() -> None:
     here). ``alviz.widgets`` calls this before it imports the rest of alviz, so
     that second overlaps importing scikit-learn and the first fit instead of
     following them: Run All of a notebook whose first cell imports alviz and
-    loads moons, and whose second shows an Explorer, draws in 2.0 s instead of
-    2.7 s (``benchmarks/bench_browser.py --render-ab``). Outside a kernel (a
+    loads moons, and whose second shows an Explorer, draws in 2.1 s instead of
+    2.8 s (``benchmarks/bench_browser.py --render-ab``). Outside a kernel (a
     script, the tests) nothing is opened. A spare no board takes costs the
     browser that second once, and nothing is drawn.
     """
